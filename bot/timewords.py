@@ -1,0 +1,140 @@
+"""Periods in the words people use: "2023", "FY23", "fiscal 2022", "2019-2023", "since 2021",
+"2020 vs 2023", "last year", "under Biden". Deterministic regular expressions, no guessing.
+
+Years are fiscal years unless the command's series is calendar years (population surveys).
+"""
+
+import re
+from dataclasses import dataclass
+
+# Fiscal years mostly under each administration; the answer says that they do not align with
+# inaugurations (a term starts in January, four months into a fiscal year).
+ADMINISTRATIONS: dict[str, tuple[str, int, int]] = {
+    "biden": ("the Biden administration", 2021, 2024),
+    "trump": ("the first Trump administration", 2017, 2020),
+    "obama": ("the Obama administration", 2009, 2016),
+    "bush": ("the George W. Bush administration", 2001, 2008),
+}
+ADMINISTRATION_CAVEAT = (
+    "Fiscal years do not align with inaugurations: a presidential term starts on 20 January, "
+    "four months into a fiscal year, so {label} is shown as FY{start}–FY{end}."
+)
+
+_FY_PREFIX = r"(?:fy|fiscal(?:\s+year)?|f\.y\.)\s*'?"
+_YEAR_TOKEN = re.compile(rf"\b{_FY_PREFIX}(\d{{2}}|\d{{4}})\b|\b(\d{{4}})\b")
+_RANGE_WORDS = r"(?:-|–|—|to|through|thru|until|till|and)"
+_LATEST = re.compile(
+    r"\b(last|latest|most recent|newest|current|this|past)\s+(fiscal\s+)?(year|fy|figure|data|numbers?)\b"
+    r"|\blatest\b|\bmost recent\b|\bright now\b|\bcurrently\b|\btoday\b|\bnow\b"
+)
+_ADMIN = re.compile(
+    r"\b(under|during|in)\s+(?:the\s+)?(?:president\s+)?(biden|trump|obama|bush)\b"
+    r"|\b(biden|trump|obama|bush)(?:'s)?\s+(?:administration|years|term|presidency|era)\b"
+)
+_COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared?\s+(?:to|with)|against)\b|\bcompare\b")
+_SINCE = re.compile(r"\b(since|after|from)\b")
+_BETWEEN = re.compile(r"\bbetween\b")
+_MONTH_WORDS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+@dataclass(frozen=True)
+class TimeAsk:
+    """What the question says about time; the engine resolves 'latest' against the data."""
+
+    kind: str  # none | single | range | compare | since | latest
+    years: tuple[int, ...] = ()
+    administration: str | None = None  # label, when the range came from "under X"
+    spans: tuple[tuple[int, int], ...] = ()  # character spans used, removed before matching words
+    month: str | None = None  # YYYY-MM when the question names a calendar month
+
+    @property
+    def caveat(self) -> str | None:
+        if not self.administration:
+            return None
+        return ADMINISTRATION_CAVEAT.format(
+            label=self.administration, start=self.years[0], end=self.years[-1]
+        )
+
+
+def _expand(token: str) -> int:
+    """'23' after FY -> 2023; two-digit years only ever mean this century or the last."""
+    value = int(token)
+    if len(token) == 2:
+        return 2000 + value if value < 70 else 1900 + value
+    return value
+
+
+def _year_tokens(text: str) -> list[tuple[int, tuple[int, int]]]:
+    found = []
+    for match in _YEAR_TOKEN.finditer(text):
+        token = match.group(1) or match.group(2)
+        if match.group(2) and not 1900 <= int(token) <= 2100:
+            continue
+        found.append((_expand(token), match.span()))
+    return found
+
+
+def read_time(text: str) -> TimeAsk:
+    """Find the period a question asks about. `text` is lower-case."""
+    if match := _ADMIN.search(text):
+        key = match.group(2) or match.group(3)
+        label, start, end = ADMINISTRATIONS[key]
+        return TimeAsk("range", tuple(range(start, end + 1)), label, (match.span(),))
+
+    years = _year_tokens(text)
+    month = _month(text, years)
+    spans = tuple(span for _, span in years)
+    if len(years) >= 2:
+        (first, (a_start, a_end)), (second, (b_start, _)) = years[0], years[1]
+        between = text[a_end:b_start]
+        if _COMPARE_WORDS.search(text) or (
+            re.fullmatch(r"\s*(,|and)\s*", between) and not _BETWEEN.search(text[:a_start])
+        ):
+            ordered = tuple(dict.fromkeys(y for y, _ in years))
+            return TimeAsk("compare", ordered, None, spans)
+        if re.fullmatch(rf"\s*{_RANGE_WORDS}\s*", between) or _BETWEEN.search(text[:a_start]):
+            low, high = sorted((first, second))
+            return TimeAsk("range", tuple(range(low, high + 1)), None, spans)
+        ordered = tuple(dict.fromkeys(y for y, _ in years))
+        return TimeAsk("compare", ordered, None, spans)
+    if len(years) == 1:
+        year, (start, _) = years[0]
+        if _SINCE.search(text[max(0, start - 12) : start]):
+            return TimeAsk("since", (year,), None, spans)
+        return TimeAsk("single", (year,), None, spans, month)
+    if match := _LATEST.search(text):
+        return TimeAsk("latest", (), None, (match.span(),))
+    return TimeAsk("none")
+
+
+def _month(text: str, years: list[tuple[int, tuple[int, int]]]) -> str | None:
+    """'march 2023' or '2023-03' -> '2023-03' (calendar month), when a month word sits by the year."""
+    if len(years) != 1:
+        return None
+    year, (start, end) = years[0]
+    before = text[max(0, start - 12) : start].split()
+    after = text[end : end + 12].split()
+    for word in (before[-1:] if before else []) + (after[:1] if after else []):
+        if word.strip(",.") in _MONTH_WORDS:
+            return f"{year:04d}-{_MONTH_WORDS[word.strip(',.')]:02d}"
+    return None

@@ -1,0 +1,53 @@
+"""Views for the aggregates people ask for most, and the indexes the prepared queries lean on."""
+
+_ANNUAL = """
+select fiscal_year, {column}, sum(encounters) as encounters, count(distinct month) as months
+from {table} group by fiscal_year, {column}
+"""
+
+VIEWS: dict[str, str] = {
+    "encounters_annual": (
+        "select fiscal_year, sum(encounters) as encounters, count(distinct month) as months "
+        "from cbp_encounters_monthly group by fiscal_year"
+    ),
+    "encounters_monthly": (
+        "select fiscal_year, month, sum(encounters) as encounters "
+        "from cbp_encounters_monthly group by fiscal_year, month"
+    ),
+    "encounters_annual_by_region": _ANNUAL.format(
+        column="land_border_region", table="cbp_encounters_monthly"
+    ),
+    "encounters_annual_by_title": _ANNUAL.format(
+        column="title_of_authority", table="cbp_encounters_monthly"
+    ),
+    "encounters_annual_by_demographic": _ANNUAL.format(
+        column="demographic", table="cbp_encounters_monthly"
+    ),
+    "encounters_annual_by_citizenship": _ANNUAL.format(
+        column="citizenship", table="cbp_encounters_monthly"
+    ),
+    "southwest_annual_by_component": _ANNUAL.format(
+        column="component", table="cbp_southwest_monthly"
+    ),
+    "usbp_annual_by_region": (
+        "select fiscal_year, region, sum(apprehensions) as apprehensions, "
+        "count(distinct month) as months from usbp_monthly_by_region group by fiscal_year, region"
+    ),
+}
+
+INDEXES: tuple[tuple[str, list[str]], ...] = (
+    ("figures", ["metric", "fiscal_year"]),
+    ("figures", ["metric", "period"]),
+    ("cbp_encounters_monthly", ["fiscal_year"]),
+    ("cbp_encounters_monthly", ["month"]),
+    ("cbp_encounters_monthly", ["land_border_region", "fiscal_year"]),
+    ("cbp_encounters_monthly", ["citizenship", "fiscal_year"]),
+    ("cbp_encounters_monthly", ["demographic", "fiscal_year"]),
+    ("cbp_encounters_monthly", ["title_of_authority", "fiscal_year"]),
+    ("cbp_southwest_monthly", ["fiscal_year"]),
+    ("usbp_monthly_by_region", ["fiscal_year"]),
+    ("usbp_ohss_monthly_citizenship", ["citizenship", "fiscal_year"]),
+    ("usbp_ohss_monthly_citizenship", ["fiscal_year"]),
+    ("usbp_ohss_monthly_sector", ["sector", "fiscal_year"]),
+    ("usbp_ohss_monthly_sector", ["fiscal_year"]),
+)
