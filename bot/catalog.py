@@ -13,10 +13,20 @@ SQL_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 PERIOD_PARAM_TYPES = {"fiscal_year", "year_range"}
 PARAM_TYPES = PERIOD_PARAM_TYPES | {"choice"}
 CHART_KINDS = {"bar", "line"}
-SERIES_KINDS = {"fiscal_year", "month", "point"}
+SERIES_KINDS = {"fiscal_year", "calendar_year", "month"}
 AGGREGATES = {"sum", "none"}
 REQUIRED = ("name", "title", "description", "aliases", "unit", "headline", "sql", "sources")
-OPTIONAL = ("metric", "definition", "caveats", "aggregate", "series", "params", "chart", "examples")
+OPTIONAL = (
+    "metric",
+    "related_metrics",
+    "definition",
+    "caveats",
+    "aggregate",
+    "series",
+    "params",
+    "chart",
+    "examples",
+)
 MAX_TEXT = 2000
 MAX_SQL = 4000
 MAX_ALIASES = 40
@@ -56,6 +66,7 @@ class Command:
     sql: str
     sources: tuple[str, ...]
     metric: str | None = None
+    related_metrics: tuple[str, ...] = ()
     definition: str = ""
     caveats: tuple[str, ...] = ()
     aggregate: str = "sum"
@@ -95,7 +106,7 @@ class Catalog:
         return self.commands.get(name)
 
 
-def _line_of(text: str, key: str) -> int:
+def line_of(text: str, key: str) -> int:
     """The line where a key is set, for pointing a moderator at it (1 when not found)."""
     pattern = re.compile(rf"^\s*(\[\s*)?{re.escape(key)}\b", re.MULTILINE)
     match = pattern.search(text)
@@ -154,7 +165,7 @@ def _params(data: dict, found: list) -> tuple[Param, ...]:
         default = spec.get("default")
         if default is not None and not isinstance(default, str | int):
             found.append((key, f"default of '{name}' must be a text or a year"))
-        if spec["type"] == "choice" and default is not None and default not in choices:
+        if spec["type"] == "choice" and default not in (None, *choices):
             found.append((key, f"default '{default}' of '{name}' is not one of its choices"))
         params.append(
             Param(
@@ -215,6 +226,9 @@ def parse_command(text: str, path: Path) -> Command:
         sql=sql,
         sources=_words(data, "sources", found, limit=30),
         metric=data.get("metric"),
+        related_metrics=_words(data, "related_metrics", found, limit=10)
+        if "related_metrics" in data
+        else (),
         definition=str(data.get("definition", "")).strip(),
         caveats=_words(data, "caveats", found, limit=10) if "caveats" in data else (),
         aggregate=data.get("aggregate", "sum"),
@@ -243,7 +257,7 @@ def load_text(text: str, path: Path) -> tuple[Command | None, list[CatalogProble
     except _Problems as problems:
         return None, [
             CatalogProblem(
-                path.name, _line_of(text, key.split(".")[-1]) if key else _toml_line(reason), reason
+                path.name, line_of(text, key.split(".")[-1]) if key else _toml_line(reason), reason
             )
             for key, reason in problems.found
         ]
@@ -265,7 +279,7 @@ def alias_collisions(commands: list[Command]) -> list[CatalogProblem]:
                 problems.append(
                     CatalogProblem(
                         command.path.name if command.path else command.name,
-                        _line_of(command.path.read_text(), "aliases") if command.path else 1,
+                        line_of(command.path.read_text(), "aliases") if command.path else 1,
                         f"alias '{alias}' is already used by command '{owner[key]}'",
                     )
                 )
@@ -289,7 +303,7 @@ def load_catalog(folder: Path) -> Catalog:
             continue
         if command.name in commands:
             problems.append(
-                CatalogProblem(path.name, _line_of(text, "name"), f"name '{command.name}' is taken")
+                CatalogProblem(path.name, line_of(text, "name"), f"name '{command.name}' is taken")
             )
             continue
         commands[command.name] = command

@@ -8,6 +8,52 @@ from bot import paths
 from bot.validate import DataError
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.service import start
+    from bot.text_reply import answer_json, render_text
+
+    service = start()
+    answer = service.engine.ask(" ".join(args.question))
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False))
+    else:
+        print(render_text(answer))
+    if args.chart and answer.series:
+        from bot.chart import cached_chart
+
+        with open(args.chart, "wb") as out:
+            out.write(cached_chart(answer))
+    service.close()
+    return 0 if answer.value is not None else 2
+
+
+def cmd_commands_check(args: argparse.Namespace) -> int:
+    from bot.commands_check import check_catalog
+    from bot.service import start
+
+    service = start()
+    problems = check_catalog(service.catalog, service.db)
+    for problem in problems:
+        print(problem)
+    count = len(service.catalog.commands)
+    print(f"{count} commands loaded, {len(problems)} problem(s)")
+    service.close()
+    return 1 if problems else 0
+
+
+def cmd_commands_list(args: argparse.Namespace) -> int:
+    from bot.service import start
+
+    service = start()
+    for command in sorted(service.catalog, key=lambda c: c.name):
+        example = command.examples[0] if command.examples else command.aliases[0]
+        print(f'{command.name:32} {command.title}\n{"":32} e.g. immistats ask "{example}"')
+    service.close()
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from bot.ingest import build
 
@@ -21,9 +67,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_data_import(args: argparse.Namespace) -> int:
-    from bot.data_import import run_import
+    from bot.data_import import ImportFailed, run_import
 
-    out = run_import(args.kind, args.sources, paths.data_dir())
+    try:
+        out = run_import(args.kind, args.sources, paths.data_dir(), report=print)
+    except ImportFailed as exc:
+        print(f"Import failed; nothing was written: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {out}; run `immistats build` to load it")
     return 0
 
@@ -35,15 +85,31 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
 
+    ask = sub.add_parser("ask", help='answer a question, e.g. immistats ask "terminations in 2023"')
+    ask.add_argument("question", nargs="+", help="the question, in plain words")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--chart", metavar="FILE", help="write the chart as a PNG")
+    ask.set_defaults(func=cmd_ask)
+
     build = sub.add_parser("build", help="check data/ and (re)build immistats.db")
     build.set_defaults(func=cmd_build)
+
+    commands = sub.add_parser("commands", help="the prepared queries in commands/")
+    commands_sub = commands.add_subparsers(dest="commands_command", required=True)
+    check = commands_sub.add_parser("check", help="validate every commands/*.toml on the database")
+    check.set_defaults(func=cmd_commands_check)
+    listing = commands_sub.add_parser("list", help="every command with an example question")
+    listing.set_defaults(func=cmd_commands_list)
 
     data = sub.add_parser("data", help="maintain the shipped data files")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     imp = data_sub.add_parser(
         "import", help="read an official file (path or URL) into a data/ table"
     )
-    imp.add_argument("kind", help="which official format, e.g. cbp-nationwide")
+    imp.add_argument(
+        "kind",
+        help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship or ohss-sector",
+    )
     imp.add_argument("sources", nargs="*", help="paths or URLs; default: the official URLs")
     imp.set_defaults(func=cmd_data_import)
     return top

@@ -16,7 +16,8 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -62,7 +63,7 @@ ALLOWED_FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 
-_INTERNAL = "the database's internal tables and PRAGMA functions are off limits"
+_INTERNAL = "the database's internal tables are off limits"
 _ONLY_SELECT = "only SELECT statements are allowed"
 
 # Whitespace and comments only (possessive, so a long hostile string cannot make it backtrack).
@@ -182,6 +183,7 @@ class StatsDB:
         self._deadline = 0.0
         self._timed_out = False
         self._denial: str | None = None
+        self._in_select = False
 
     def tables(self) -> set[str]:
         """The tables and views a query may read."""
@@ -200,18 +202,13 @@ class StatsDB:
             raise ValueError("time_budget must be positive and max_rows at least 1")
         statement = _single_statement(sql)
         values = _checked_params(params)
-        with self._lock:
-            conn = self._open_connection()
-            self._start(time_budget)
+        with self._session(time_budget) as conn:
+            self._check_select(conn, statement, values)
+            cursor = conn.execute(statement, values)
             try:
-                self._check_select(conn, statement, values)
-                cursor = conn.execute(statement, values)
-                try:
-                    return _fetch(cursor, max_rows)
-                finally:
-                    cursor.close()
-            except sqlite3.Error as error:
-                raise self._refusal(error, time_budget) from error
+                return _fetch(cursor, max_rows)
+            finally:
+                cursor.close()
 
     def check(self, sql: str, params: Mapping[str, object] | None = None) -> None:
         """Compile a query without running it (for the command catalog); raises like query().
@@ -221,13 +218,8 @@ class StatsDB:
         """
         statement = _single_statement(sql)
         values = _checked_params(params)
-        with self._lock:
-            conn = self._open_connection()
-            self._start(1.0)
-            try:
-                self._check_select(conn, statement, values)
-            except sqlite3.Error as error:
-                raise self._refusal(error, 1.0) from error
+        with self._session(1.0) as conn:
+            self._check_select(conn, statement, values)
 
     def close(self) -> None:
         with self._lock:
@@ -246,15 +238,20 @@ class StatsDB:
     ) -> None:
         self.close()
 
-    def _open_connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise DatabaseUnavailable("the statistics database is closed")
-        return self._conn
-
-    def _start(self, time_budget: float) -> None:
-        self._deadline = time.monotonic() + time_budget
-        self._timed_out = False
-        self._denial = None
+    @contextmanager
+    def _session(self, time_budget: float) -> Iterator[sqlite3.Connection]:
+        """Hold the connection for one query: fresh per-query state, SQLite's errors reworded."""
+        with self._lock:
+            if self._conn is None:
+                raise DatabaseUnavailable("the statistics database is closed")
+            self._deadline = time.monotonic() + time_budget
+            self._timed_out = False
+            self._denial = None
+            self._in_select = False
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise self._refusal(error, time_budget) from error
 
     def _check_select(
         self, conn: sqlite3.Connection, statement: str, values: dict[str, object]
@@ -281,7 +278,8 @@ class StatsDB:
         db_name: str | None,
         _source: str | None,
     ) -> int:
-        reason = _judge(action, arg1, arg2, db_name, self._readable)
+        reason = _judge(action, arg1, arg2, db_name, self._readable, self._in_select)
+        self._in_select = self._in_select or action == sqlite3.SQLITE_SELECT
         if reason is None:
             return sqlite3.SQLITE_OK
         if self._denial is None:
@@ -308,9 +306,19 @@ class StatsDB:
 
 
 def _judge(
-    action: int, arg1: str | None, arg2: str | None, db_name: str | None, readable: frozenset[str]
+    action: int,
+    arg1: str | None,
+    arg2: str | None,
+    db_name: str | None,
+    readable: frozenset[str],
+    in_select: bool,
 ) -> str | None:
-    """None to allow an authorizer request, else the reason to refuse it."""
+    """None to allow an authorizer request, else the reason to refuse it.
+
+    ``in_select`` tells whether the statement has already begun as a SELECT: a write to
+    sqlite_master inside one is a table-valued function (pragma_table_info, json_each) setting
+    itself up, whereas in any other statement it is DDL (CREATE, DROP), which comes first.
+    """
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_RECURSIVE):
         return None
     if action == sqlite3.SQLITE_READ:
@@ -325,8 +333,8 @@ def _judge(
     if action == sqlite3.SQLITE_FUNCTION:
         name = (arg2 or "").lower()
         return None if name in ALLOWED_FUNCTIONS else f"function {name} is not allowed"
-    if _internal(arg1 or ""):  # table-valued PRAGMA functions register themselves in sqlite_master
-        return _INTERNAL
+    if in_select and _internal(arg1 or ""):
+        return "table-valued functions such as pragma_table_info are not allowed"
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
         return "attaching or detaching databases is not allowed"
     if action == sqlite3.SQLITE_PRAGMA:

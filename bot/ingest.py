@@ -5,10 +5,8 @@ failed build leaves the previous database (or none) and never a partial one.
 """
 
 import os
-import sqlite3
 import tempfile
 import time
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,22 +201,3 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
         tmp.unlink(missing_ok=True)
     metadata.write(frames, db_path.with_name("metadata.json"))
     return BuildReport(db_path, version, time.perf_counter() - started, counts)
-
-
-def built_version(db_path: Path) -> tuple[str, str] | None:
-    """(data_version, schema_version) recorded in an existing database, or None if unreadable."""
-    if not db_path.exists():
-        return None
-    try:
-        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            meta = dict(conn.execute("select key, value from meta"))
-        return meta.get("data_version", ""), meta.get("schema_version", "")
-    except sqlite3.Error:
-        return None
-
-
-def ensure_database(data_dir: Path, db_path: Path) -> BuildReport | None:
-    """Build the database when it is missing or was built from other data; None when it is current."""
-    if built_version(db_path) == (data_version(data_dir), str(SCHEMA_VERSION)):
-        return None
-    return build(data_dir, db_path)

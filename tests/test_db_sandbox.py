@@ -149,7 +149,7 @@ HOSTILE = [
     ("PRAGMA writable_schema = 1", "PRAGMA statements are not allowed"),
     ("PRAGMA table_info(figures)", "PRAGMA statements are not allowed"),
     ("PRAGMA query_only = 0", "PRAGMA statements are not allowed"),
-    ("SELECT * FROM pragma_table_info('figures')", "internal tables"),
+    ("SELECT * FROM pragma_table_info('figures')", "table-valued functions"),
     ("SELECT * FROM sqlite_master", "internal tables"),
     ("SELECT sql FROM sqlite_schema", "internal tables"),
     ("SELECT * FROM main.sqlite_sequence", "internal tables"),
@@ -160,7 +160,7 @@ HOSTILE = [
     ("SELECT readfile('/etc/passwd')", "function readfile is not allowed"),
     ("SELECT writefile('{dir}/x.db', 'x')", "function writefile is not allowed"),
     ("SELECT sqlite_version()", "function sqlite_version is not allowed"),
-    ("SELECT value FROM json_each('[1, 2]')", "the table 'json_each' is not part of"),
+    ("SELECT value FROM json_each('[1, 2]')", "table-valued functions"),
     ("SELECT * FROM secrets", "the table 'secrets' is not part of the statistics database"),
     (
         "SELECT * FROM figures WHERE source_id IN (SELECT id FROM secrets)",
