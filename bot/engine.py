@@ -6,7 +6,7 @@ rows. Sources, definitions and flags come from the database, never from the engi
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer import Answer, Change, Disagreement, Point, SourceRef
 from bot.catalog import Catalog, Command
@@ -103,9 +103,18 @@ class Engine:
         reading = read_question(question, self.catalog)
         if reading.intent is None:
             return self.not_understood(reading)
-        answer = self.answer(reading.intent, question)
+        intent = self._monthly_if_a_month_was_named(reading.intent)
+        answer = self.answer(intent, question)
         answer.suggestions = [self.catalog.commands[name].title for name in reading.suggestions]
         return answer
+
+    def _monthly_if_a_month_was_named(self, intent: Intent) -> Intent:
+        """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
+        command = self.catalog.commands[intent.command]
+        sibling = self.catalog.commands.get(f"{command.name}-monthly")
+        if intent.time.month and command.series != "month" and sibling:
+            return replace(intent, command=sibling.name)
+        return intent
 
     def not_understood(self, reading: Reading) -> Answer:
         names = reading.suggestions or ()
@@ -141,7 +150,7 @@ class Engine:
             understood=True,
             command=command.name,
             title=command.title,
-            params={**bound, **_time_params(intent.time)},
+            params=dict(bound),
             unit=command.unit,
             chart_kind=command.chart.kind,
             sql=command.sql.strip(),
@@ -152,6 +161,7 @@ class Engine:
             selected, chart_rows = _select_months(rows, intent.time)
         else:
             selected, chart_rows = _select_periods(rows, intent.time)
+        answer.params |= _time_params(intent.time, selected)
         missing = _missing(rows, intent.time, command.series)
         filters = [display_choice(v) for k, v in bound.items() if v != "all"]
         metric = self.metrics.get(command.metric or "")
@@ -173,6 +183,8 @@ class Engine:
                 else "This query returned no figures."
             )
             answer.interpretation = f"Read as: {_reading_label(command, metric, filters)}"
+            if not filters:
+                answer.sources_differ = self._sources_differ(command, [], list(intent.time.years))
             return answer
         self._fill_figure(answer, command, metric, selected, rows, intent.time, filters)
         return answer
@@ -195,9 +207,10 @@ class Engine:
             answer.period = " vs ".join(short_label(r.period) for r in selected)
         elif command.aggregate == "sum":
             value = sum(r.value for r in selected)
-            answer.period = range_label(selected[0].period, last.period)
+            answer.period = _span_label(selected)
+            kind = "monthly" if command.series == "month" else "yearly"
             answer.notices.append(
-                f"Total of the {len(selected)} yearly figures "
+                f"Total of the {len(selected)} {kind} figures "
                 f"{short_label(selected[0].period)}–{short_label(last.period)}, added up by immistats."
             )
         else:
@@ -208,63 +221,113 @@ class Engine:
         values = {"value": answer.value_text, "period": answer.period, "unit": command.unit}
         values |= {k: display_choice(v) for k, v in answer.sql_params.items()}
         answer.headline = _fill(command.headline, values)
+        unstated = [
+            f"{name.replace('_', ' ')}: {display_choice(v)}"
+            for name, v in answer.sql_params.items()
+            if v != "all" and "{" + name + "}" not in command.headline
+        ]
+        if unstated:
+            answer.headline += f" — {'; '.join(unstated)}"
         used = [r for r in selected if r.source_id in self.sources]
         source_ids = list(dict.fromkeys(r.source_id for r in used)) or [
             s for s in command.sources if s in self.sources
         ]
         if any(self.sources[s].kind == "secondary" for s in source_ids):
             # Name the publication the secondary copy reproduces, so the reader can go to it.
-            source_ids += [s for s in command.sources if s in self.sources and s not in source_ids]
+            source_ids += [
+                s
+                for s in command.sources
+                if s in self.sources and s not in source_ids and self.sources[s].kind != "secondary"
+            ]
         answer.sources = [self.sources[s] for s in source_ids]
         answer.notices += _row_notices(selected, self.sources)
         publishers = ", ".join(dict.fromkeys(_short_publisher(s) for s in answer.sources))
         answer.interpretation = (
             f"Read as: {_reading_label(command, metric, filters)} · {answer.period} · {publishers}"
         )
-        if command.metric and all(v == "all" for v in answer.sql_params.values()):
-            answer.sources_differ = self._sources_differ(command, selected)
+        if all(v == "all" for v in answer.sql_params.values()):
+            years = sorted({r.year for r in selected if r.year is not None})
+            answer.sources_differ = self._sources_differ(command, selected, years)
 
-    def _sources_differ(self, command: Command, selected: list[Row]) -> list[Disagreement]:
-        """Other sources' values for the same periods: shown beside ours, never hidden."""
-        metrics = [command.metric, *command.related_metrics]
-        params = {f"m{i}": m for i, m in enumerate(metrics)}
-        params |= {f"p{i}": r.period for i, r in enumerate(selected)}
+    def _sources_differ(
+        self, command: Command, selected: list[Row], years: list[int]
+    ) -> list[Disagreement]:
+        """Other sources' values for the same periods, and related measures of the same thing in
+        the same years: shown beside ours, never hidden."""
+        if not command.metric:
+            return []
+        params: dict[str, object] = {"metric": command.metric}
+        periods = _placeholders("p", [r.period for r in selected], params)
+        related = _placeholders("m", list(command.related_metrics), params)
+        year_list = _placeholders("y", years, params)
         sql = (
             "select metric, period, value, source_id, flags, as_of from figures "
-            f"where metric in ({', '.join(':m' + str(i) for i in range(len(metrics)))}) "
-            f"and period in ({', '.join(':p' + str(i) for i in range(len(selected)))}) "
+            f"where (metric = :metric and period in ({periods or 'null'})) "
+            f"or (metric in ({related or 'null'}) and (fiscal_year in ({year_list or 'null'}) "
+            f"or calendar_year in ({year_list or 'null'}))) "
             "order by period, metric, as_of, source_id"
         )
-        shown = {(command.metric, r.period, r.source_id, r.value) for r in selected}
+        shown = {(command.metric, r.period, r.source_id) for r in selected}
         ours = {r.period: r.value for r in selected}
         differ = []
         for metric, period, value, source_id, flags, as_of in self.db.query(sql, params).rows:
-            if (metric, period, source_id, value) in shown or value == ours.get(period):
+            if (metric, period, source_id) in shown or value == ours.get(period):
                 continue
-            source = self.sources[source_id]
             label = self.metrics[metric]["label"]
             note = "; ".join(
                 part
                 for part in (
                     label if metric != command.metric else "",
                     f"as of {as_of}" if as_of else "",
-                    " ".join(sorted(set(flags.split()) - {"secondary"})),
+                    ", ".join(
+                        f.replace("_", " ") for f in sorted(set(flags.split()) - {"secondary"})
+                    ),
                 )
                 if part
             )
-            unit = self.metrics[metric]["unit"]
-            differ.append(Disagreement(period, value, format_value(value, unit), source, note))
+            value_text = format_value(value, self.metrics[metric]["unit"])
+            differ.append(Disagreement(period, value, value_text, self.sources[source_id], note))
         return differ
 
 
-def _time_params(time: TimeAsk) -> dict[str, object]:
-    if time.kind in ("single",):
+def _placeholders(prefix: str, values: list, params: dict[str, object]) -> str:
+    """Named placeholders (:p0, :p1 …) for an IN list; the sandbox takes no positional '?'."""
+    names = []
+    for index, value in enumerate(values):
+        params[f"{prefix}{index}"] = value
+        names.append(f":{prefix}{index}")
+    return ", ".join(names)
+
+
+def _time_params(time: TimeAsk, selected: list[Row]) -> dict[str, object]:
+    """The period as asked, for the JSON and the 'how this was computed' view."""
+    if time.month:
+        return {"month": time.month}
+    if time.kind == "single":
         return {"year": time.years[0]}
-    if time.kind in ("range", "since"):
+    if time.kind == "range":
         return {"start": time.years[0], "end": time.years[-1]}
+    if time.kind == "since":
+        years = [r.year for r in selected if r.year is not None]
+        return {"start": time.years[0], "end": max(years, default=time.years[0])}
     if time.kind == "compare":
         return {"years": list(time.years)}
+    if time.kind == "latest" or selected:
+        return {"year": selected[-1].year} if selected and selected[-1].year else {}
     return {}
+
+
+def _span_label(selected: list[Row]) -> str:
+    """A run of periods as one label; whole fiscal years of months read as fiscal years."""
+    first, last = selected[0], selected[-1]
+    if parse_period(first.period).kind == "month":
+        years = sorted({r.fiscal_year for r in selected})
+        whole = len(selected) == 12 * len(years) and first.period.endswith("-10")
+        if not whole:
+            return f"{short_label(first.period)}–{short_label(last.period)}"
+        first_fy, last_fy = f"FY{years[0]}", f"FY{years[-1]}"
+        return long_label(first_fy) if first_fy == last_fy else range_label(first_fy, last_fy)
+    return range_label(first.period, last.period)
 
 
 def _latest_complete(rows: list[Row]) -> Row | None:

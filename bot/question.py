@@ -10,6 +10,7 @@ How a question is read:
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -17,7 +18,8 @@ from bot.catalog import Catalog, Command, Param
 from bot.timewords import TimeAsk, read_time
 
 MAX_QUESTION = 500  # characters read; longer questions are cut before parsing
-TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
+TYPO_SCORE = 84
+SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)  # rapidfuzz ratio at or above which a word counts as a typo of another
 _STOPWORD_TEXT = """
 a an the of in on at for to by from with and or how many much what was were is are be been
 did does do number numbers count total totals figure figures stats statistics statistic data
@@ -78,12 +80,24 @@ def tokens(text: str) -> list[str]:
     return [t.strip("'.,-") for t in re.split(r"[\s,]+", text) if t.strip("'.,-")]
 
 
+@lru_cache(maxsize=8192)
+def phrase_tokens(phrase: str) -> list[str]:
+    return tokens(phrase.lower())
+
+
+@lru_cache(maxsize=8192)
+def alias_tokens(alias: str) -> list[str]:
+    """An alias's meaningful words: the same small words are dropped as from questions."""
+    return [p for p in tokens(normalise(alias)) if p not in STOPWORDS] or tokens(alias.lower())
+
+
 def _strip_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
     return text
 
 
+@lru_cache(maxsize=65536)
 def _word_score(want: str, have: str) -> float:
     """Exact for short words and numbers (typos there change the meaning); fuzzy for longer ones."""
     if want == have:
@@ -121,7 +135,7 @@ def _choice_hits(param: Param, words: list[str], taken: set[int]) -> tuple[str, 
     best: tuple[int, str, list[int]] | None = None
     for value, phrases in param.choices.items():
         for phrase in phrases:
-            parts = tokens(phrase)
+            parts = phrase_tokens(phrase)
             found = match_phrase(parts, words, taken) if parts else None
             if found and (best is None or len(parts) > best[0]):
                 best = (len(parts), value, found[0])
@@ -141,7 +155,7 @@ def match_command(command: Command, words: list[str]) -> Match | None:
             taken |= set(hit[1])
     best: tuple[int, float, str, list[int]] | None = None
     for alias in command.aliases:
-        parts = [p for p in tokens(normalise(alias)) if p not in STOPWORDS] or tokens(alias.lower())
+        parts = alias_tokens(alias)
         found = match_phrase(parts, words, taken)
         if found and (best is None or (len(parts), found[1]) > (best[0], best[1])):
             best = (len(parts), found[1], alias, found[0])
@@ -202,4 +216,4 @@ def closest_commands(words: list[str], catalog: Catalog, limit: int = 3) -> tupl
         score = max(fuzz.token_set_ratio(text, alias.lower()) for alias in command.aliases)
         scored.append((score, command.name))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return tuple(name for score, name in scored[:limit] if score >= 40)
+    return tuple(name for score, name in scored[:limit] if score >= SUGGEST_SCORE)

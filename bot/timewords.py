@@ -32,7 +32,7 @@ _ADMIN = re.compile(
     r"|\b(biden|trump|obama|bush)(?:'s)?\s+(?:administration|years|term|presidency|era)\b"
 )
 _COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared?\s+(?:to|with)|against)\b|\bcompare\b")
-_SINCE = re.compile(r"\b(since|after|from)\b")
+_SINCE = re.compile(r"\b(since|after|from)\s+$")
 _BETWEEN = re.compile(r"\bbetween\b")
 _MONTH_WORDS = {
     name: index
@@ -119,7 +119,7 @@ def read_time(text: str) -> TimeAsk:
         return TimeAsk("compare", ordered, None, spans)
     if len(years) == 1:
         year, (start, _) = years[0]
-        if _SINCE.search(text[max(0, start - 12) : start]):
+        if _SINCE.search(text[max(0, start - 12) : start]):  # "since 2019", "since FY2019"
             return TimeAsk("since", (year,), None, spans)
         return TimeAsk("single", (year,), None, spans, month)
     if match := _LATEST.search(text):

@@ -1,0 +1,35 @@
+"""Benchmark: full database build from data/ (target under 10 s). Prints figures; asserts nothing.
+
+python bench/build.py [--runs 5]
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot import paths
+from bot.ingest import build
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    seconds = []
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(runs):
+            started = time.perf_counter()
+            report = build(paths.data_dir(), Path(folder) / f"bench-{run}.db")
+            seconds.append(time.perf_counter() - started)
+    rows = sum(report.rows.values())
+    print(f"build: {rows:,} rows in {len(report.rows)} tables, {runs} runs")
+    print(
+        f"  median {statistics.median(seconds):.2f} s, min {min(seconds):.2f} s, "
+        f"max {max(seconds):.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Periods in the words people use."""
+
+import pytest
+
+from bot.timewords import read_time
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "years"),
+    [
+        ("terminations in 2023", "single", (2023,)),
+        ("terminations fy23", "single", (2023,)),
+        ("terminations fy 23", "single", (2023,)),
+        ("asylum cases terminated fy2023", "single", (2023,)),
+        ("dismissed in fiscal 2022", "single", (2022,)),
+        ("fiscal year 2022", "single", (2022,)),
+        ("pending cases end of fy2019", "single", (2019,)),
+        ("terminations 2021 to 2024", "range", (2021, 2022, 2023, 2024)),
+        ("encounters 2019-2024", "range", (2019, 2020, 2021, 2022, 2023, 2024)),
+        ("encounters 2019–2021", "range", (2019, 2020, 2021)),
+        ("encounters between 2019 and 2021", "range", (2019, 2020, 2021)),
+        ("encounters from 2022 through 2023", "range", (2022, 2023)),
+        ("asylum grants 2020 vs 2023", "compare", (2020, 2023)),
+        ("asylum grants 2020 versus 2023", "compare", (2020, 2023)),
+        ("compare 2019 and 2023 removals", "compare", (2019, 2023)),
+        ("removals 2019, 2021", "compare", (2019, 2021)),
+        ("denials since 2019", "since", (2019,)),
+        ("terminations under biden", "range", (2021, 2022, 2023, 2024)),
+        ("encounters during the trump administration", "range", (2017, 2018, 2019, 2020)),
+        ("removals under obama", "range", tuple(range(2009, 2017))),
+        ("last year", "latest", ()),
+        ("latest backlog", "latest", ()),
+        ("immigration court backlog", "none", ()),
+        ("350,000 asylum cases closed", "none", ()),
+        ("title 42 expulsions", "none", ()),
+    ],
+)
+def test_read_time(text, kind, years):
+    time = read_time(text)
+    assert (time.kind, time.years) == (kind, years)
+
+
+def test_administration_ranges_carry_the_inauguration_caveat():
+    caveat = read_time("terminations under biden").caveat
+    assert "FY2021–FY2024" in caveat and "inaugurations" in caveat
+    assert read_time("terminations 2021 to 2024").caveat is None
+
+
+def test_a_named_month_is_read_as_a_calendar_month():
+    assert read_time("encounters march 2023").month == "2023-03"
+    assert read_time("encounters 2023").month is None
+
+
+def test_years_outside_1900_2100_are_not_years():
+    assert read_time("encounters 3000").kind == "none"
