@@ -338,6 +338,8 @@ def _latest_complete(rows: list[Row]) -> Row | None:
 def _select_periods(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]:
     """The asked rows of an annual series, and the window of rows to chart around them."""
     singles = [r for r in rows if parse_period(r.period).kind != "fiscal_year_range"]
+    if time.kind == "range" and (exact := _range_row(rows, time.years[0], time.years[-1])):
+        return [exact], rows  # a multi-year total the source published for exactly this range
     if time.kind in ("none", "latest"):
         latest = _latest_complete(singles or rows)
         selected = [latest] if latest else []
@@ -352,6 +354,20 @@ def _select_periods(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row
         start = max(0, min(chart.index(selected[0]), end - MAX_BARS))
         chart = chart[start:end]
     return selected, chart
+
+
+def _range_row(rows: list[Row], start: int, end: int) -> Row | None:
+    for row in rows:
+        parsed = parse_period(row.period)
+        if parsed.kind == "fiscal_year_range" and (
+            parsed.start_fiscal_year,
+            parsed.fiscal_year,
+        ) == (
+            start,
+            end,
+        ):
+            return row
+    return None
 
 
 def _select_months(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]:

@@ -81,13 +81,8 @@ def tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def phrase_tokens(phrase: str) -> list[str]:
-    return tokens(phrase.lower())
-
-
-@lru_cache(maxsize=8192)
 def alias_tokens(alias: str) -> list[str]:
-    """An alias's meaningful words: the same small words are dropped as from questions."""
+    """An alias's (or choice phrase's) meaningful words: small words are dropped as from questions."""
     return [p for p in tokens(normalise(alias)) if p not in STOPWORDS] or tokens(alias.lower())
 
 
@@ -131,15 +126,18 @@ def match_phrase(
 
 
 def _choice_hits(param: Param, words: list[str], taken: set[int]) -> tuple[str, list[int]] | None:
-    """The choice whose longest word-phrase appears in the question."""
-    best: tuple[int, str, list[int]] | None = None
+    """The choice whose longest, then closest, word-phrase appears in the question.
+
+    Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
+    """
+    best: tuple[int, float, str, list[int]] | None = None
     for value, phrases in param.choices.items():
         for phrase in phrases:
-            parts = phrase_tokens(phrase)
+            parts = alias_tokens(phrase)
             found = match_phrase(parts, words, taken) if parts else None
-            if found and (best is None or len(parts) > best[0]):
-                best = (len(parts), value, found[0])
-    return (best[1], best[2]) if best else None
+            if found and (best is None or (len(parts), found[1]) > best[:2]):
+                best = (len(parts), found[1], value, found[0])
+    return (best[2], best[3]) if best else None
 
 
 def match_command(command: Command, words: list[str]) -> Match | None:

@@ -17,3 +17,18 @@ def built_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "immistats.db"
     build(DATA, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def service(built_db):
+    """The engine over the built database and the shipped commands, as the CLI starts it."""
+    from bot.service import start
+
+    running = start(built_db, COMMANDS)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def engine(service):
+    return service.engine

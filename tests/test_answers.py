@@ -1,0 +1,132 @@
+"""What an answer carries besides the number: period, comparison, sources, caveats, disagreements."""
+
+import hashlib
+import time
+
+from bot.text_reply import JSON_KEYS, answer_json, render_text
+
+
+def test_a_year_is_read_as_a_fiscal_year_and_says_so(engine):
+    answer = engine.ask("terminations in 2023")
+    assert answer.period == "FY2023 (Oct 2022–Sep 2023)"
+    assert answer.headline.startswith("149,305 asylum cases terminated")
+    assert "FY2023 (Oct 2022–Sep 2023)" in answer.headline
+    assert answer.interpretation.startswith("Read as: Asylum cases terminated or closed")
+
+
+def test_change_against_the_previous_year(engine):
+    change = engine.ask("terminations in 2023").change
+    assert change.previous_period == "FY2022"
+    assert change.absolute == 149_305 - 102_550
+    assert round(change.percent, 1) == 45.6
+
+
+def test_a_secondary_copy_is_said_and_the_original_named(engine):
+    answer = engine.ask("terminations in 2023")
+    assert any("secondary copy (bostonmail.net)" in n for n in answer.notices)
+    ids = [s.id for s in answer.sources]
+    assert ids[0] == "bostonmail_trac" and "trac_r742" in ids
+
+
+def test_a_partial_year_is_flagged_with_its_end(engine):
+    answer = engine.ask("terminations 2024")
+    assert answer.value == 113_843
+    assert "FY2024 is a partial period (through Apr 2024), not a full year." in answer.notices
+    assert [p.partial for p in answer.series if p.period == "FY2024"] == [True]
+
+
+def test_latest_means_the_latest_complete_year(engine):
+    answer = engine.ask("terminations latest")
+    assert answer.params["year"] == 2023  # FY2024 runs only to April 2024
+
+
+def test_where_eoir_revised_its_counts_both_versions_are_shown(engine):
+    answer = engine.ask("pending cases end of FY2019")
+    assert answer.value == 1_331_286
+    differ = {(d.value, d.source.id) for d in answer.sources_differ}
+    assert differ == {(1_087_201, "eoir_pnc_2021_04_19"), (987_274, "cis_arthur_2020_01_09")}
+
+
+def test_other_gotaway_counts_for_the_year_are_shown(engine):
+    answer = engine.ask("gotaways 2022")
+    assert [(d.value, d.source.id) for d in answer.sources_differ] == [
+        (637_170, "center_square_fy2022_gotaways")
+    ]
+    assert "lower bound" in answer.sources_differ[0].note
+
+
+def test_backlog_shows_trac_beside_eoir(engine):
+    answer = engine.ask("backlog 2024")
+    values = {d.value for d in answer.sources_differ}
+    assert {3_716_106, 3_600_000} <= values
+
+
+def test_a_related_series_fills_a_missing_year(engine):
+    answer = engine.ask("asylum grant rate 2023")
+    assert answer.value is None
+    assert [(d.period, d.value) for d in answer.sources_differ] == [("2023-09", 52.6)]
+
+
+def test_administration_range_carries_the_fiscal_year_caveat(engine):
+    answer = engine.ask("terminations under Biden")
+    assert answer.period == "FY2021–FY2024 (Oct 2020–Sep 2024)"
+    assert "inaugurations" in answer.caveats[0]
+    assert any("Total of the 4 yearly figures" in n for n in answer.notices)
+    assert any("FY2024 is a partial period" in n for n in answer.notices)
+
+
+def test_a_comparison_compares_the_two_years_asked(engine):
+    answer = engine.ask("green cards 2022 vs 2024")
+    assert answer.period == "FY2022 vs FY2024"
+    assert answer.change.previous_period == "FY2022"
+    assert answer.change.absolute == 1_364_090 - 1_018_350
+    assert [p.period for p in answer.series if p.highlight] == ["FY2022", "FY2024"]
+
+
+def test_a_filter_not_in_the_headline_is_added_to_it(engine):
+    answer = engine.ask("encounters from Venezuela 2023")
+    assert answer.headline.endswith("— citizenship: Venezuela")
+    assert "(Venezuela)" in answer.interpretation
+
+
+def test_the_chart_series_highlights_the_asked_year_and_stays_small(engine):
+    answer = engine.ask("border patrol apprehensions 2000")
+    assert [p.period for p in answer.series if p.highlight] == ["FY2000"]
+    long = engine.ask("apprehensions dhs 1990")
+    assert long.command == "dhs-apprehensions" and long.value is not None
+    assert len(long.series) <= 30
+    assert any(p.period == "FY1990" and p.highlight for p in long.series)
+
+
+def test_json_has_exactly_the_documented_keys_and_types(engine):
+    data = answer_json(engine.ask("terminations in 2023"))
+    assert tuple(data) == JSON_KEYS
+    assert isinstance(data["value"], float) and data["understood"] is True
+    assert data["series"][0].keys() == {"period", "value"}
+    assert data["sources"][0].keys() == {"id", "publisher", "title", "url", "date"}
+    assert isinstance(data["change"]["percent"], float)
+    assert all(isinstance(c, str) for c in data["caveats"])
+
+
+def test_json_for_an_unknown_question_keeps_the_shape(engine):
+    data = answer_json(engine.ask("how many pizzas were sold in 2023"))
+    assert tuple(data) == JSON_KEYS
+    assert data["understood"] is False and data["value"] is None and data["series"] == []
+
+
+def test_a_huge_or_hostile_question_is_answered_calmly(engine, built_db):
+    before = hashlib.sha256(built_db.read_bytes()).hexdigest()
+    started = time.perf_counter()
+    huge = engine.ask("terminations in 2023 " + "x" * 100_000)
+    hostile = engine.ask("terminations 2023'; DROP TABLE figures; --")
+    assert time.perf_counter() - started < 5  # a sanity bound, not a benchmark
+    assert huge.value == 149_305
+    assert hostile.value == 149_305
+    assert hashlib.sha256(built_db.read_bytes()).hexdigest() == before
+
+
+def test_text_reply_shows_figure_sources_and_disagreements(engine):
+    text = render_text(engine.ask("pending cases end of FY2019"))
+    assert "1,331,286 cases · FY2019 (Oct 2018–Sep 2019)" in text
+    assert "Sources differ:" in text and "1,087,201" in text
+    assert "https://www.justice.gov/eoir/workload-and-adjudication-statistics" in text
