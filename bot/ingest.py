@@ -36,7 +36,7 @@ from bot.validate import (
     check_sources,
     check_unique,
 )
-from bot.views import INDEXES, VIEWS
+from bot.views import INDEXES, SUMMARY_TABLES, VIEWS
 
 KIND_RANK = {"official": 0, "research": 1, "secondary": 2}
 # Flags that make a figure a worse default than another row for the same metric and period.
@@ -167,6 +167,8 @@ def write_database(frames: dict[str, pd.DataFrame], path: Path, version: str) ->
             batch_size=5000,
             foreign_keys=[("source_id", "sources", "id")],
         )
+    for table, select in SUMMARY_TABLES.items():
+        db.execute(f"create table {table} as {select}")
     for table, columns in INDEXES:
         db[table].create_index(columns)
     for name, sql in VIEWS.items():

@@ -36,7 +36,7 @@ def test_every_metric_is_served_by_some_command(service):
     monthly_tables.add("usbp_encounters_ohss")
     assert unserved <= monthly_tables
     tables = " ".join(c.sql for c in service.catalog)
-    for table in ("cbp_encounters_monthly", "cbp_southwest_monthly", "usbp_monthly_by_region"):
+    for table in ("cbp_encounters_by_category", "cbp_southwest_monthly", "usbp_monthly_by_region"):
         assert table in tables
     assert "usbp_ohss_monthly_citizenship" in tables and "usbp_ohss_monthly_sector" in tables
 

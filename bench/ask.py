@@ -1,0 +1,96 @@
+"""Benchmark: question -> Answer, chart render, cached chart, and a cold `immistats ask` process.
+
+Prints figures (p50/p95 in ms); asserts nothing. The same prepared query run through raw sqlite3
+is printed beside the engine so the overhead of reading, sandboxing and answering is visible.
+
+    python bench/ask.py [--rounds 200]
+"""
+
+import argparse
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+from bot import paths
+from bot.chart import cached_chart, render_chart
+from bot.service import start
+
+QUESTIONS = [
+    "terminations in 2023",
+    "encounters from Venezuela 2023",
+    "southwest border encounters 2019-2024",
+    "immigration court backlog",
+    "monthly encounters 2023",
+    "gotaways 2022",
+    "terminatoins 2023",
+    "green cards 2022 vs 2024",
+    "foreign born population 2023",
+    "how many pizzas were sold in 2023",
+]
+
+
+def timed(function, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def report(label: str, times: list[float]) -> float:
+    ordered = sorted(times)
+    p50 = statistics.median(ordered)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    print(f"{label:44} p50 {p50:8.3f} ms   p95 {p95:8.3f} ms   (n={len(times)})")
+    return p50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=200)
+    rounds = parser.parse_args().rounds
+    service = start()
+    engine = service.engine
+
+    per_question = [t for q in QUESTIONS for t in timed(lambda q=q: engine.ask(q), rounds // 10)]
+    ask_p50 = report("question -> Answer (10 questions, no chart)", per_question)
+
+    command = service.catalog.commands["encounters"]
+    bound = {p.name: p.default or "all" for p in command.sql_params}
+    bound["citizenship"] = "VENEZUELA"
+    raw = sqlite3.connect(f"file:{paths.database_path()}?mode=ro", uri=True)
+    raw_p50 = report(
+        "  raw sqlite3, same encounters query",
+        timed(lambda: raw.execute(command.sql, bound).fetchall(), rounds),
+    )
+    engine_p50 = report(
+        "  engine, 'encounters from Venezuela 2023'",
+        timed(lambda: engine.ask("encounters from Venezuela 2023"), rounds),
+    )
+    print(f"  overhead ratio engine / raw sqlite3: {engine_p50 / raw_p50:.1f}x")
+
+    answer = engine.ask("terminations in 2023")
+    monthly = engine.ask("monthly encounters 2023")
+    report("chart render, 8 bars", timed(lambda: render_chart(answer), 20))
+    report("chart render, 24-month line", timed(lambda: render_chart(monthly), 20))
+    cached_chart(answer)
+    report("cached chart", timed(lambda: cached_chart(answer), rounds))
+
+    cold = timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "bot.cli", "ask", "terminations in 2023"],
+            capture_output=True,
+            check=True,
+        ),
+        5,
+    )
+    report("cold `immistats ask` process", cold)
+    service.close()
+    print(f"(question -> Answer p50 {ask_p50:.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()
