@@ -191,7 +191,7 @@ def read_question(question: str, catalog: Catalog) -> Reading:
     if not matches:
         return Reading(question, None, closest_commands(words, catalog), time)
     best = matches[0]
-    rivals = [m.command.name for m in matches[1:4] if _rank(m)[0] >= _rank(best)[0] - 1]
+    rivals = [m.command.name for m in matches[1:4]]
     confidence = _confidence(best, words)
     intent = Intent(best.command.name, best.params, time, confidence, best.leftover)
     return Reading(question, intent, tuple(rivals) if confidence < 0.75 else (), time)

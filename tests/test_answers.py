@@ -130,3 +130,12 @@ def test_text_reply_shows_figure_sources_and_disagreements(engine):
     assert "1,331,286 cases · FY2019 (Oct 2018–Sep 2019)" in text
     assert "Sources differ:" in text and "1,087,201" in text
     assert "https://www.justice.gov/eoir/workload-and-adjudication-statistics" in text
+
+
+def test_an_unsure_reading_answers_and_offers_the_alternatives(engine):
+    answer = engine.ask("terminations and green cards 2023")
+    assert answer.command == "green-cards" and answer.value is not None
+    assert answer.suggestions == [
+        "Asylum cases terminated or closed without a decision on the merits"
+    ]
+    assert engine.ask("terminations 2023").suggestions == []
