@@ -67,7 +67,8 @@ class Answer:
     caveats: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # partial periods, secondary sources, gaps
     sources_differ: list[Disagreement] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # readable: title (try “example”)
+    suggested_commands: list[str] = field(default_factory=list)  # the same, as command names
     chart_kind: str = "bar"
     chart_title: str = ""
     alt_text: str = ""

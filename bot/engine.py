@@ -98,6 +98,7 @@ class Engine:
         self.metrics = {r[0]: dict(zip(metrics.columns, r, strict=True)) for r in metrics.rows}
         sources = db.query("select id, publisher, title, url, date, kind from sources", {})
         self.sources = {r[0]: SourceRef(*r) for r in sources.rows}
+        self._periods: dict[str, list[str]] = {}
 
     def ask(self, question: str) -> Answer:
         reading = read_question(question, self.catalog)
@@ -106,7 +107,41 @@ class Engine:
         intent = self._monthly_if_a_month_was_named(reading.intent)
         answer = self.answer(intent, question)
         answer.suggestions = [self.catalog.commands[name].title for name in reading.suggestions]
+        answer.suggested_commands = list(reading.suggestions)
         return answer
+
+    def ask_command(
+        self,
+        name: str,
+        *,
+        years: tuple[int, ...] = (),
+        kind: str = "single",
+        choices: dict[str, str] | None = None,
+        question: str = "",
+    ) -> Answer:
+        """The structured door (/stat, /compare, /trend, a "did you mean" button): no reading.
+
+        kind is single, range, compare or latest, as in TimeAsk; years are fiscal (or calendar)
+        years. Unknown choice values fall back to the parameter's default.
+        """
+        command = self.catalog.commands[name]
+        valid = {
+            p.name: v
+            for p in command.sql_params
+            if (v := (choices or {}).get(p.name)) is not None and v in p.choices
+        }
+        if kind == "range" and years:
+            years = tuple(range(min(years), max(years) + 1))
+        time = TimeAsk(kind if years or kind == "latest" else "latest", tuple(years))
+        intent = Intent(name, valid, time, 1.0)
+        return self.answer(intent, question or _question_for(command, time))
+
+    def periods(self, name: str) -> list[str]:
+        """The periods a command has figures for (default choices), oldest first: for autocomplete."""
+        if name not in self._periods:
+            rows, _ = self.run(self.catalog.commands[name], {})
+            self._periods[name] = [r.period for r in rows]
+        return self._periods[name]
 
     def _monthly_if_a_month_was_named(self, intent: Intent) -> Intent:
         """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
@@ -128,6 +163,7 @@ class Engine:
             understood=False,
             headline=headline,
             suggestions=[self._example(name) for name in names],
+            suggested_commands=list(names),
             data_version=self.data_version,
         )
 
@@ -218,7 +254,9 @@ class Engine:
         answer.value = value
         answer.value_text = format_value(value, command.unit)
         answer.change = _change(selected, rows, time, command.aggregate)
-        values = {"value": answer.value_text, "period": answer.period, "unit": command.unit}
+        # A comparison's headline states the later figure; the change line carries the earlier one.
+        said = long_label(last.period) if time.kind == "compare" else answer.period
+        values = {"value": answer.value_text, "period": said, "unit": command.unit}
         values |= {k: display_choice(v) for k, v in answer.sql_params.items()}
         answer.headline = _fill(command.headline, values)
         unstated = [
@@ -297,6 +335,17 @@ def _placeholders(prefix: str, values: list, params: dict[str, object]) -> str:
         params[f"{prefix}{index}"] = value
         names.append(f":{prefix}{index}")
     return ", ".join(names)
+
+
+def _question_for(command: Command, time: TimeAsk) -> str:
+    """A readable stand-in for the question when the user picked options instead of typing."""
+    if time.kind == "compare":
+        return f"{command.title}, {' vs '.join(str(y) for y in time.years)}"
+    if time.kind == "range":
+        return f"{command.title}, {time.years[0]}–{time.years[-1]}"
+    if time.kind == "single":
+        return f"{command.title}, {time.years[0]}"
+    return f"{command.title}, latest"
 
 
 def _time_params(time: TimeAsk, selected: list[Row]) -> dict[str, object]:
