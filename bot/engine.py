@@ -292,23 +292,28 @@ class Engine:
     ) -> list[Disagreement]:
         """Other sources' values for the same periods, and related measures of the same thing in
         the same years: shown beside ours, never hidden."""
-        if not command.metric:
+        if not command.metric or not (years or selected):
             return []
-        params: dict[str, object] = {"metric": command.metric}
-        periods = _placeholders("p", [r.period for r in selected], params)
-        related = _placeholders("m", list(command.related_metrics), params)
-        year_list = _placeholders("y", years, params)
+        metrics = [command.metric, *command.related_metrics]
+        params: dict[str, object] = {f"m{i}": m for i, m in enumerate(metrics)}
+        wanted_years = set(years) | {r.year for r in selected if r.year is not None}
+        params |= {"low": min(wanted_years, default=0), "high": max(wanted_years, default=0)}
+        # A year span rather than IN lists: a long range would exceed SQLite's variable limit.
         sql = (
-            "select metric, period, value, source_id, flags, as_of from figures "
-            f"where (metric = :metric and period in ({periods or 'null'})) "
-            f"or (metric in ({related or 'null'}) and (fiscal_year in ({year_list or 'null'}) "
-            f"or calendar_year in ({year_list or 'null'}))) "
+            "select metric, period, value, source_id, flags, as_of, "
+            "coalesce(calendar_year, fiscal_year) as year from figures "
+            f"where metric in ({', '.join(':m' + str(i) for i in range(len(metrics)))}) "
+            "and (fiscal_year between :low and :high or calendar_year between :low and :high) "
             "order by period, metric, as_of, source_id"
         )
+        periods = {r.period for r in selected}
         shown = {(command.metric, r.period, r.source_id) for r in selected}
         ours = {r.period: r.value for r in selected}
         differ = []
-        for metric, period, value, source_id, flags, as_of in self.db.query(sql, params).rows:
+        for metric, period, value, source_id, flags, as_of, year in self.db.query(sql, params).rows:
+            mine = metric == command.metric
+            if (mine and period not in periods) or (not mine and year not in wanted_years):
+                continue
             if (metric, period, source_id) in shown or value == ours.get(period):
                 continue
             label = self.metrics[metric]["label"]
@@ -326,15 +331,6 @@ class Engine:
             value_text = format_value(value, self.metrics[metric]["unit"])
             differ.append(Disagreement(period, value, value_text, self.sources[source_id], note))
         return differ
-
-
-def _placeholders(prefix: str, values: list, params: dict[str, object]) -> str:
-    """Named placeholders (:p0, :p1 …) for an IN list; the sandbox takes no positional '?'."""
-    names = []
-    for index, value in enumerate(values):
-        params[f"{prefix}{index}"] = value
-        names.append(f":{prefix}{index}")
-    return ", ".join(names)
 
 
 def _question_for(command: Command, time: TimeAsk) -> str:
