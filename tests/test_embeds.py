@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from bot.answer import Answer, Disagreement, Point, SourceRef
+from bot.answer import Answer, Disagreement, SourceRef
 from bot.embeds import (
     CHART_FILENAME,
     about_embed,
