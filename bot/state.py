@@ -1,0 +1,249 @@
+"""The bot's own writable SQLite: guild commands, their audit log, and questions nothing answered.
+
+Separate from the statistics database, which stays read-only. WAL mode, every change in one
+transaction, and versioned migrations: killing the bot mid-change loses nothing committed and leaves
+nothing half-written, and a restart finds everything.
+"""
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_QUESTION_KEPT = 300  # characters of an unanswered question kept for /commands wanted
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: guild commands and the audit log of every change to them
+    """
+    create table guild_commands (
+        guild_id integer not null,
+        name text not null,
+        toml text not null,
+        created_by integer not null,
+        created_at real not null,
+        updated_by integer not null,
+        updated_at real not null,
+        primary key (guild_id, name)
+    );
+    create table audit_log (
+        id integer primary key autoincrement,
+        guild_id integer not null,
+        user_id integer not null,
+        action text not null check (action in ('add', 'edit', 'remove')),
+        name text not null,
+        before_toml text,
+        after_toml text,
+        at real not null
+    );
+    create index audit_log_guild on audit_log (guild_id, id);
+    """,
+    # 2: questions members asked that nothing answered, counted per guild
+    """
+    create table wanted_questions (
+        guild_id integer not null,
+        question_key text not null,
+        question text not null,
+        times integer not null,
+        first_at real not null,
+        last_at real not null,
+        primary key (guild_id, question_key)
+    );
+    """,
+)
+
+
+class StateError(Exception):
+    """A change that cannot be made (unknown command, name taken); the message is for moderators."""
+
+
+@dataclass(frozen=True)
+class GuildCommand:
+    guild_id: int
+    name: str
+    toml: str
+    updated_by: int
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    guild_id: int
+    user_id: int
+    action: str
+    name: str
+    before_toml: str | None
+    after_toml: str | None
+    at: float
+
+
+@dataclass(frozen=True)
+class Wanted:
+    question: str
+    times: int
+    last_at: float
+
+
+def question_key(question: str) -> str:
+    """Questions that differ only in case, spacing or punctuation count as one."""
+    kept = "".join(ch.lower() if ch.isalnum() else " " for ch in question)
+    return " ".join(kept.split())[:MAX_QUESTION_KEPT]
+
+
+class StateStore:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("pragma journal_mode = wal")
+        self._conn.execute("pragma synchronous = full")
+        self._conn.execute("pragma foreign_keys = on")
+        self.migrate()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One BEGIN IMMEDIATE … COMMIT; any error rolls the whole change back."""
+        with self._lock:
+            self._conn.execute("begin immediate")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("rollback")
+                raise
+            self._conn.execute("commit")
+
+    def schema_version(self) -> int:
+        return self._conn.execute("pragma user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply the migrations this file has not seen yet, each in its own transaction."""
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if self.schema_version() >= version:
+                continue
+            with self._transaction() as conn:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"pragma user_version = {version}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- guild commands ----------------------------------------------------------------------
+
+    def commands(self, guild_id: int) -> list[GuildCommand]:
+        rows = self._conn.execute(
+            "select guild_id, name, toml, updated_by, updated_at from guild_commands "
+            "where guild_id = ? order by name",
+            (guild_id,),
+        ).fetchall()
+        return [GuildCommand(*row) for row in rows]
+
+    def command(self, guild_id: int, name: str) -> GuildCommand | None:
+        row = self._conn.execute(
+            "select guild_id, name, toml, updated_by, updated_at from guild_commands "
+            "where guild_id = ? and name = ?",
+            (guild_id, name),
+        ).fetchone()
+        return GuildCommand(*row) if row else None
+
+    def add(self, guild_id: int, name: str, toml: str, user_id: int) -> None:
+        now = time.time()
+        with self._transaction() as conn:
+            if self._exists(conn, guild_id, name):
+                raise StateError(f"this server already has a command named '{name}'")
+            conn.execute(
+                "insert into guild_commands values (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, name, toml, user_id, now, user_id, now),
+            )
+            self._audit(conn, guild_id, user_id, "add", name, None, toml, now)
+
+    def edit(self, guild_id: int, name: str, toml: str, user_id: int) -> None:
+        now = time.time()
+        with self._transaction() as conn:
+            before = self._toml(conn, guild_id, name)
+            conn.execute(
+                "update guild_commands set toml = ?, updated_by = ?, updated_at = ? "
+                "where guild_id = ? and name = ?",
+                (toml, user_id, now, guild_id, name),
+            )
+            self._audit(conn, guild_id, user_id, "edit", name, before, toml, now)
+
+    def remove(self, guild_id: int, name: str, user_id: int) -> None:
+        now = time.time()
+        with self._transaction() as conn:
+            before = self._toml(conn, guild_id, name)
+            conn.execute(
+                "delete from guild_commands where guild_id = ? and name = ?", (guild_id, name)
+            )
+            self._audit(conn, guild_id, user_id, "remove", name, before, None, now)
+
+    def history(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
+        rows = self._conn.execute(
+            "select id, guild_id, user_id, action, name, before_toml, after_toml, at "
+            "from audit_log where guild_id = ? order by id desc limit ?",
+            (guild_id, limit),
+        ).fetchall()
+        return [AuditEntry(*row) for row in rows]
+
+    @staticmethod
+    def _exists(conn: sqlite3.Connection, guild_id: int, name: str) -> bool:
+        return bool(
+            conn.execute(
+                "select 1 from guild_commands where guild_id = ? and name = ?", (guild_id, name)
+            ).fetchone()
+        )
+
+    @staticmethod
+    def _toml(conn: sqlite3.Connection, guild_id: int, name: str) -> str:
+        row = conn.execute(
+            "select toml from guild_commands where guild_id = ? and name = ?", (guild_id, name)
+        ).fetchone()
+        if row is None:
+            raise StateError(f"this server has no command named '{name}'")
+        return row[0]
+
+    @staticmethod
+    def _audit(
+        conn: sqlite3.Connection,
+        guild_id: int,
+        user_id: int,
+        action: str,
+        name: str,
+        before: str | None,
+        after: str | None,
+        at: float,
+    ) -> None:
+        conn.execute(
+            "insert into audit_log (guild_id, user_id, action, name, before_toml, after_toml, at) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, user_id, action, name, before, after, at),
+        )
+
+    # --- questions nothing answered ----------------------------------------------------------
+
+    def record_unanswered(self, guild_id: int, question: str) -> None:
+        key = question_key(question)
+        if not key:
+            return
+        now = time.time()
+        with self._transaction() as conn:
+            conn.execute(
+                "insert into wanted_questions values (?, ?, ?, 1, ?, ?) "
+                "on conflict (guild_id, question_key) do update set "
+                "times = times + 1, last_at = excluded.last_at, question = excluded.question",
+                (guild_id, key, question.strip()[:MAX_QUESTION_KEPT], now, now),
+            )
+
+    def wanted(self, guild_id: int, limit: int = 20) -> list[Wanted]:
+        rows = self._conn.execute(
+            "select question, times, last_at from wanted_questions where guild_id = ? "
+            "order by times desc, last_at desc limit ?",
+            (guild_id, limit),
+        ).fetchall()
+        return [Wanted(*row) for row in rows]
