@@ -75,6 +75,7 @@ class Command:
     chart: Chart = Chart()
     examples: tuple[str, ...] = ()
     path: Path | None = None
+    text: str = ""  # the TOML it was read from, for pointing at lines later
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -237,6 +238,7 @@ def parse_command(text: str, path: Path) -> Command:
         chart=_chart(data, found),
         examples=_words(data, "examples", found, limit=10) if "examples" in data else (),
         path=path,
+        text=text,
     )
     if command.aggregate not in AGGREGATES:
         found.append(("aggregate", f"'aggregate' must be one of {sorted(AGGREGATES)}"))
@@ -279,7 +281,7 @@ def alias_collisions(commands: list[Command]) -> list[CatalogProblem]:
                 problems.append(
                     CatalogProblem(
                         command.path.name if command.path else command.name,
-                        line_of(command.path.read_text(), "aliases") if command.path else 1,
+                        line_of(command.text, "aliases"),
                         f"alias '{alias}' is already used by command '{owner[key]}'",
                     )
                 )

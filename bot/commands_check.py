@@ -13,7 +13,7 @@ REQUIRED_COLUMNS = {"period", "value"}
 
 def check_command(command: Command, db: StatsDB, source_ids: set[str]) -> list[CatalogProblem]:
     file = command.path.name if command.path else command.name
-    text = command.path.read_text() if command.path else ""
+    text = command.text
     problems = []
     for source in command.sources:
         if source not in source_ids:
@@ -48,7 +48,7 @@ def check_catalog(catalog: Catalog, db: StatsDB) -> list[CatalogProblem]:
         problems += check_command(command, db, source_ids)
         for metric in (command.metric, *command.related_metrics):
             if metric and metric not in metric_ids:
-                text = command.path.read_text() if command.path else ""
+                text = command.text
                 problems.append(
                     CatalogProblem(
                         command.path.name if command.path else command.name,

@@ -98,15 +98,17 @@ class Engine:
         self.metrics = {r[0]: dict(zip(metrics.columns, r, strict=True)) for r in metrics.rows}
         sources = db.query("select id, publisher, title, url, date, kind from sources", {})
         self.sources = {r[0]: SourceRef(*r) for r in sources.rows}
-        self._periods: dict[str, list[str]] = {}
+        self._periods: dict[str, list[str]] = {}  # by SQL: guild commands may share names
 
-    def ask(self, question: str) -> Answer:
-        reading = read_question(question, self.catalog)
+    def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
+        """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands)."""
+        catalog = catalog or self.catalog
+        reading = read_question(question, catalog)
         if reading.intent is None:
-            return self.not_understood(reading)
-        intent = self._monthly_if_a_month_was_named(reading.intent)
-        answer = self.answer(intent, question)
-        answer.suggestions = [self.catalog.commands[name].title for name in reading.suggestions]
+            return self.not_understood(reading, catalog)
+        intent = self._monthly_if_a_month_was_named(reading.intent, catalog)
+        answer = self.answer(intent, question, catalog)
+        answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
 
@@ -118,13 +120,15 @@ class Engine:
         kind: str = "single",
         choices: dict[str, str] | None = None,
         question: str = "",
+        catalog: Catalog | None = None,
     ) -> Answer:
         """The structured door (/stat, /compare, /trend, a "did you mean" button): no reading.
 
         kind is single, range, compare or latest, as in TimeAsk; years are fiscal (or calendar)
         years. Unknown choice values fall back to the parameter's default.
         """
-        command = self.catalog.commands[name]
+        catalog = catalog or self.catalog
+        command = catalog.commands[name]
         valid = {
             p.name: v
             for p in command.sql_params
@@ -134,24 +138,25 @@ class Engine:
             years = tuple(range(min(years), max(years) + 1))
         time = TimeAsk(kind if years or kind == "latest" else "latest", tuple(years))
         intent = Intent(name, valid, time, 1.0)
-        return self.answer(intent, question or _question_for(command, time))
+        return self.answer(intent, question or _question_for(command, time), catalog)
 
-    def periods(self, name: str) -> list[str]:
+    def periods(self, name: str, catalog: Catalog | None = None) -> list[str]:
         """The periods a command has figures for (default choices), oldest first: for autocomplete."""
-        if name not in self._periods:
-            rows, _ = self.run(self.catalog.commands[name], {})
-            self._periods[name] = [r.period for r in rows]
-        return self._periods[name]
+        command = (catalog or self.catalog).commands[name]
+        if command.sql not in self._periods:
+            rows, _ = self.run(command, {})
+            self._periods[command.sql] = [r.period for r in rows]
+        return self._periods[command.sql]
 
-    def _monthly_if_a_month_was_named(self, intent: Intent) -> Intent:
+    def _monthly_if_a_month_was_named(self, intent: Intent, catalog: Catalog) -> Intent:
         """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
-        command = self.catalog.commands[intent.command]
-        sibling = self.catalog.commands.get(f"{command.name}-monthly")
+        command = catalog.commands[intent.command]
+        sibling = catalog.commands.get(f"{command.name}-monthly")
         if intent.time.month and command.series != "month" and sibling:
             return replace(intent, command=sibling.name)
         return intent
 
-    def not_understood(self, reading: Reading) -> Answer:
+    def not_understood(self, reading: Reading, catalog: Catalog) -> Answer:
         names = reading.suggestions or ()
         text = reading.question.strip()
         if not text:
@@ -162,15 +167,10 @@ class Engine:
             question=reading.question,
             understood=False,
             headline=headline,
-            suggestions=[self._example(name) for name in names],
+            suggestions=[_example(catalog.commands[name]) for name in names],
             suggested_commands=list(names),
             data_version=self.data_version,
         )
-
-    def _example(self, name: str) -> str:
-        command = self.catalog.commands[name]
-        example = command.examples[0] if command.examples else command.aliases[0]
-        return f"{command.title} (try “{example}”)"
 
     def run(self, command: Command, choices: dict[str, str]) -> tuple[list[Row], dict[str, str]]:
         """The command's series, with its choice parameters bound (defaults where not given)."""
@@ -178,8 +178,8 @@ class Engine:
         result = self.db.query(command.sql, bound)
         return _rows(result.columns, result.rows, command.series), bound
 
-    def answer(self, intent: Intent, question: str) -> Answer:
-        command = self.catalog.commands[intent.command]
+    def answer(self, intent: Intent, question: str, catalog: Catalog | None = None) -> Answer:
+        command = (catalog or self.catalog).commands[intent.command]
         rows, bound = self.run(command, intent.params)
         answer = Answer(
             question=question,
@@ -331,6 +331,11 @@ class Engine:
             value_text = format_value(value, self.metrics[metric]["unit"])
             differ.append(Disagreement(period, value, value_text, self.sources[source_id], note))
         return differ
+
+
+def _example(command: Command) -> str:
+    example = command.examples[0] if command.examples else command.aliases[0]
+    return f"{command.title} (try “{example}”)"
 
 
 def _question_for(command: Command, time: TimeAsk) -> str:
