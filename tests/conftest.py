@@ -32,3 +32,32 @@ def service(built_db):
 @pytest.fixture(scope="session")
 def engine(service):
     return service.engine
+
+
+# --- Discord stand-in: the real discord.py client against a local fake of Discord's REST API ---
+
+
+@pytest.fixture
+async def standin(monkeypatch):
+    """A started :class:`tests.discord_standin.StandIn` with discord.py's REST base URLs pointed
+    at it (restored by monkeypatch afterwards). One per test: its log starts empty."""
+    from tests.discord_standin import StandIn
+
+    async with StandIn() as server:
+        server.patch_discord(monkeypatch.setattr)
+        yield server
+
+
+@pytest.fixture
+async def logged_in(standin):
+    """``bot = await logged_in(bot)``: log a bot in against the stand-in with a fake token
+    (runs ``setup_hook``; the gateway is never opened). Every such bot is closed after the test."""
+    bots = []
+
+    async def login(bot, token: str = "stand-in-token"):
+        bots.append(bot)
+        return await standin.login(bot, token)
+
+    yield login
+    for bot in reversed(bots):
+        await bot.close()
