@@ -2,7 +2,7 @@
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot import paths
 from bot.validate import DataError
@@ -78,6 +78,70 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put the bot's token in the environment or in a .env file "
+    "(DISCORD_TOKEN=...) in this folder; see README, section Discord."
+)
+BAD_TOKEN = (
+    "Discord refused the token in DISCORD_TOKEN: copy it again from the Bot page of your "
+    "application in the Discord developer portal."
+)
+
+
+def _discord_token() -> str | None:
+    from bot.settings import setting
+
+    token = setting("DISCORD_TOKEN")
+    if not token:
+        print(f"immistats: {NO_TOKEN}", file=sys.stderr)
+    return token
+
+
+def _talk_to_discord(run: Callable[[], object]) -> int:
+    """Run the bot; the failures a person can fix are one line on stderr, not a traceback."""
+    import logging
+
+    import aiohttp
+    import discord
+
+    from bot.settings import SettingsError
+
+    discord.utils.setup_logging(level=logging.INFO, root=True)  # stderr, with timestamps
+    try:
+        run()
+    except SettingsError as exc:
+        print(f"immistats: {exc}", file=sys.stderr)
+    except discord.LoginFailure:
+        print(f"immistats: {BAD_TOKEN}", file=sys.stderr)
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
+        print(f"immistats: cannot reach Discord ({exc}).", file=sys.stderr)
+    else:
+        return 0
+    return 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not (token := _discord_token()):
+        return 1
+    from bot.client import create_bot
+
+    return _talk_to_discord(lambda: create_bot().run(token, log_handler=None))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    if not (token := _discord_token()):
+        return 1
+    import asyncio
+
+    from bot.client import create_bot, sync_global
+
+    def sync() -> None:
+        count = asyncio.run(sync_global(create_bot(), token))
+        print(f"synced {count} slash commands globally (every server the bot is in)")
+
+    return _talk_to_discord(sync)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="immistats",
@@ -100,6 +164,13 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_commands_check)
     listing = commands_sub.add_parser("list", help="every command with an example question")
     listing.set_defaults(func=cmd_commands_list)
+
+    serve = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)")
+    serve.set_defaults(func=cmd_serve)
+    sync = sub.add_parser(
+        "sync", help="register the slash commands with Discord for every server, once"
+    )
+    sync.set_defaults(func=cmd_sync)
 
     data = sub.add_parser("data", help="maintain the shipped data files")
     data_sub = data.add_subparsers(dest="data_command", required=True)

@@ -1,0 +1,67 @@
+"""Settings from the environment or a .env file: the token, the development server, the shards."""
+
+import pytest
+
+from bot.settings import SettingsError, dev_guild_id, read_env_file, setting, sharding
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty working directory and IMMISTATS_HOME, and none of the bot's variables set."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IMMISTATS_HOME", str(tmp_path))
+    for name in ("DISCORD_TOKEN", "DISCORD_GUILD_ID", "SHARD_COUNT", "SHARD_IDS"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_env_file_lines_are_read_like_a_shell_would(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text(
+        "# the bot\nexport DISCORD_TOKEN='abc.def'\nDISCORD_GUILD_ID = 123\n\nnot a line\n"
+        'QUOTED="x=y"\n',
+        encoding="utf-8",
+    )
+    assert read_env_file(path) == {
+        "DISCORD_TOKEN": "abc.def",
+        "DISCORD_GUILD_ID": "123",
+        "QUOTED": "x=y",
+    }
+    assert read_env_file(tmp_path / "missing.env") == {}
+
+
+def test_the_environment_wins_over_the_env_file(home, monkeypatch):
+    (home / ".env").write_text("DISCORD_TOKEN=from-file\n", encoding="utf-8")
+    assert setting("DISCORD_TOKEN") == "from-file"
+    monkeypatch.setenv("DISCORD_TOKEN", "from-env")
+    assert setting("DISCORD_TOKEN") == "from-env"
+    monkeypatch.setenv("DISCORD_TOKEN", "  ")  # empty counts as unset
+    assert setting("DISCORD_TOKEN") == "from-file"
+    assert setting("DISCORD_GUILD_ID") is None
+
+
+def test_shards_and_development_server(home, monkeypatch):
+    assert (sharding().shard_count, sharding().shard_ids) == (None, None)
+    assert dev_guild_id() is None
+    monkeypatch.setenv("SHARD_COUNT", "6")
+    monkeypatch.setenv("SHARD_IDS", "5,3,3")
+    monkeypatch.setenv("DISCORD_GUILD_ID", "42")
+    assert (sharding().shard_count, sharding().shard_ids) == (6, [3, 5])
+    assert dev_guild_id() == 42
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "said"),
+    [
+        (None, "0,1", "SHARD_IDS needs SHARD_COUNT"),
+        ("2", "0,2", "from 0 to 1"),
+        ("two", None, "whole number"),
+        ("0", None, "at least 1"),
+    ],
+)
+def test_bad_shard_settings_are_one_clear_sentence(home, monkeypatch, count, ids, said):
+    for name, value in (("SHARD_COUNT", count), ("SHARD_IDS", ids)):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=said):
+        sharding()
