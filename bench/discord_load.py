@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +35,7 @@ async def main(count: int) -> None:
     service = start()
     async with StandIn() as standin:
         standin.patch_discord()
-        bot = create_bot(service)
+        bot = create_bot(service, state_path=Path(tempfile.mkdtemp()) / "state.db")
         await standin.login(bot)
 
         async def one(index: int) -> tuple[float, bool]:

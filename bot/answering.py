@@ -14,6 +14,7 @@ import discord
 
 from bot.answer import Answer
 from bot.buttons import AnswerView
+from bot.catalog import Catalog
 from bot.chart import alt_text, cached_chart
 from bot.embeds import CHART_FILENAME, answer_embed, not_understood_embed
 from bot.respond import off_loop, send, tell, wait_message
@@ -46,8 +47,9 @@ def prepare(compute: Callable[[], Answer], may_attach: bool) -> Prepared:
     return Prepared(answer, cached_chart(answer), alt_text(answer))
 
 
-def answer_message(prepared: Prepared, view: AnswerView) -> dict[str, Any]:
-    """The keyword arguments of the message: embed, chart file and buttons."""
+def answer_message(prepared: Prepared, view: AnswerView | None) -> dict[str, Any]:
+    """The keyword arguments of the message: embed, chart file and buttons (a moderator's
+    preview brings its own)."""
     answer = prepared.answer
     message: dict[str, Any] = {}
     if answer.understood:
@@ -63,16 +65,21 @@ def answer_message(prepared: Prepared, view: AnswerView) -> dict[str, Any]:
             io.BytesIO(prepared.png), filename=CHART_FILENAME, description=prepared.alt
         )
         message["files"] = [chart]
-    if view.children:
+    if view is not None and view.children:
         message["view"] = view
     return message
 
 
-async def send_answer(interaction: Interaction, compute: Callable[[], Answer]) -> None:
-    """Compute an Answer off the loop and send it as an embed with its chart and buttons."""
+async def send_answer(
+    interaction: Interaction, compute: Callable[[], Answer], catalog: Catalog | None = None
+) -> None:
+    """Compute an Answer off the loop and send it as an embed with its chart and buttons;
+    `catalog` (the server's, when it has commands of its own) names the alternatives."""
     may_attach = interaction.app_permissions.attach_files
     prepared = await off_loop(interaction, partial(prepare, compute, may_attach))
-    view = AnswerView(prepared.answer, interaction.client.service.catalog, answer_alternative)
+    view = AnswerView(
+        prepared.answer, catalog or interaction.client.service.catalog, answer_alternative
+    )
     await send(interaction, **answer_message(prepared, view))
 
 
@@ -93,10 +100,14 @@ async def answer_alternative(interaction: Interaction, answer: Answer, name: str
     if (retry := limiter.retry_after(interaction.user.id)) is not None:
         await tell(interaction, wait_message(retry))
         return
+    catalog = await interaction.client.catalog_for(interaction)
+    if name not in catalog.commands:  # a server command removed since the answer was given
+        await tell(interaction, "That command is no longer available here.")
+        return
     engine = interaction.client.service.engine
     years, kind = time_of(answer.params)
     choices = {k: v for k, v in answer.params.items() if isinstance(v, str) and v != "all"}
-    await send_answer(
-        interaction,
-        partial(engine.ask_command, name, years=years, kind=kind, choices=choices),
+    compute = partial(
+        engine.ask_command, name, years=years, kind=kind, choices=choices, catalog=catalog
     )
+    await send_answer(interaction, compute, catalog)

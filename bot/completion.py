@@ -44,6 +44,14 @@ def years_of(periods: list[str]) -> list[tuple[int, str]]:
     return sorted(found.items(), reverse=True)
 
 
+def year_options(years: list[tuple[int, str]], typed: str) -> list[app_commands.Choice[int]]:
+    """(year, label) pairs as choices, filtered by the digits typed."""
+    digits = re.sub(r"\D", "", typed)
+    return [
+        app_commands.Choice(name=label, value=year) for year, label in years if digits in str(year)
+    ][:MAX_CHOICES]
+
+
 def option_param(command: Command, option: str) -> Param | None:
     """The choice parameter a /stat option fills for this command, if it has one."""
     for name in OPTION_PARAMS.get(option, ()):
@@ -130,12 +138,21 @@ class Completion:
         command = self.resolve(metric)
         if command is None:
             return []
-        digits = re.sub(r"\D", "", typed)
-        return [
-            app_commands.Choice(name=label, value=year)
-            for year, label in self.years.get(command.name, [])
-            if digits in str(year)
-        ][:MAX_CHOICES]
+        return year_options(self.years.get(command.name, []), typed)
+
+    def run_choices(self, catalog: Catalog, typed: str) -> list[app_commands.Choice[str]]:
+        """For /run: the server's own commands first (by name), then the built-in ones."""
+        wanted = " ".join(typed.lower().split())
+        own = [
+            c
+            for c in sorted(catalog, key=lambda c: c.name)
+            if c.name not in self.catalog.commands
+            and any(wanted in text.lower() for text in (c.name, c.title, *c.aliases))
+        ]
+        mine = [
+            app_commands.Choice(name=_clip(f"{c.title} · this server"), value=c.name) for c in own
+        ]
+        return (mine + self.metrics(typed))[:MAX_CHOICES]
 
     def option_choices(
         self, metric: str, option: str, typed: str

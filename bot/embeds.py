@@ -14,7 +14,7 @@ import discord
 from bot.answer import Answer, SourceRef
 from bot.catalog import Catalog
 from bot.formatting import format_value
-from bot.text_reply import change_text
+from bot.text_reply import figure_lines
 
 CHART_FILENAME = "chart.png"
 TITLE_LIMIT = 256
@@ -82,13 +82,7 @@ def answer_embed(
     answer: Answer, *, chart_filename: str | None, chart_note: str | None = None
 ) -> discord.Embed:
     """The answer as one embed: figure, reading, change, notices, definition, sources, caveats."""
-    parts = []
-    if answer.value is not None:
-        parts.append(f"**{answer.value_text}** {answer.unit} · {answer.period}")
-    if answer.interpretation:
-        parts.append(answer.interpretation)
-    if answer.change:
-        parts.append(f"Change: {change_text(answer)}")
+    parts = figure_lines(answer, bold=True)
     parts += [f"⚠️ {notice}" for notice in answer.notices]
     if chart_note:
         parts.append(f"ℹ️ {chart_note}")
@@ -215,10 +209,15 @@ SLASH_COMMANDS = (
     ("/stat metric year [region] [citizenship]", "pick a metric and a year from lists"),
     ("/compare metric first second", "two years side by side"),
     ("/trend metric start end", "a series with its chart"),
+    ("/run name [year] [start] [end]", "a prepared query by name, this server's own included"),
     ("/sources [metric]", "the publications behind the figures, with links and data dates"),
     ("/define term", "the glossary: termination, encounter, Title 42, gotaway …"),
     ("/about", "version, data dates, how to add commands"),
     ("/help", "this message"),
+    (
+        "/commands add · list · show · edit · remove · export · history · wanted",
+        "moderators (Manage Server): this server's own queries, previewed first",
+    ),
 )
 
 
@@ -289,7 +288,8 @@ def about_embed(version: str, data_version: str, sources: Iterable[SourceRef]) -
         name="Adding a command",
         value=(
             "Prepared queries are TOML files in `commands/` (see commands/README.md); "
-            "`immistats commands check` validates them."
+            "`immistats commands check` validates them. Moderators can add a server's own "
+            "with `/commands add`."
         ),
         inline=False,
     )

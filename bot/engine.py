@@ -122,10 +122,10 @@ class Engine:
         question: str = "",
         catalog: Catalog | None = None,
     ) -> Answer:
-        """The structured door (/stat, /compare, /trend, a "did you mean" button): no reading.
+        """The structured door (/stat, /compare, /trend, /run, a "did you mean" button): no reading.
 
-        kind is single, range, compare or latest, as in TimeAsk; years are fiscal (or calendar)
-        years. Unknown choice values fall back to the parameter's default.
+        kind is single, range, compare, since or latest, as in TimeAsk; years are fiscal (or
+        calendar) years. Unknown choice values fall back to the parameter's default.
         """
         catalog = catalog or self.catalog
         command = catalog.commands[name]
@@ -346,6 +346,8 @@ def _question_for(command: Command, time: TimeAsk) -> str:
         return f"{command.title}, {time.years[0]}–{time.years[-1]}"
     if time.kind == "single":
         return f"{command.title}, {time.years[0]}"
+    if time.kind == "since":
+        return f"{command.title}, since {time.years[0]}"
     return f"{command.title}, latest"
 
 

@@ -30,6 +30,11 @@ FAILED = "Something went wrong answering that; it has been logged."
 LOGGED_OPTION_CHARS = 200
 
 
+class Refused(app_commands.CheckFailure):
+    """A request turned down on purpose (no permission, a bad file …): the message is for the user,
+    and nothing is logged as a failure. Raised from a command, a form or a button alike."""
+
+
 class QuestionLimiter:
     """About five questions per ten seconds per user, shared by every command that queries."""
 
@@ -76,13 +81,32 @@ async def tell(interaction: Interaction, text: str) -> None:
     await send(interaction, content=text, ephemeral=True)
 
 
-async def off_loop(interaction: Interaction, work: Callable[[], T]) -> T:
-    """Run `work` in a thread; defer ("thinking…") if it is not done within defer_after seconds."""
+async def off_loop(
+    interaction: Interaction,
+    work: Callable[[], T],
+    *,
+    ephemeral: bool = False,
+    update: bool = False,
+) -> T:
+    """Run `work` in a thread; defer if it is not done within defer_after seconds: "thinking…"
+    (only for the user when `ephemeral`), or, with `update`, a silent wait before a button
+    edits its own message (see `edit`)."""
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=interaction.client.defer_after)
     if not done and not interaction.response.is_done():
-        await interaction.response.defer(thinking=True)
+        if update:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     return await task
+
+
+async def edit(interaction: Interaction, **message: Any) -> None:
+    """Replace the message a button was pressed on, whether or not the click was deferred."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**message)
+    else:
+        await interaction.response.edit_message(**message)
 
 
 def _options(options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,15 +127,20 @@ def describe(interaction: Interaction) -> str:
     """What the user did, for the log: the command and its options, or the button pressed."""
     data: dict[str, Any] = dict(interaction.data or {})
     if "custom_id" in data:
-        what = f"button {data['custom_id']!r}"
+        form = interaction.type is discord.InteractionType.modal_submit
+        what = f"{'form' if form else 'button'} {data['custom_id']!r}"
     else:
         what = f"/{data.get('name', '?')} {json.dumps(_options(data.get('options', [])))}"
     return f"{what} (user {interaction.user.id}, guild {interaction.guild_id})"
 
 
 async def report_failure(interaction: Interaction, error: BaseException) -> None:
-    """Log the failure with its context and traceback; tell the user in plain words."""
+    """Log the failure with its context and traceback; tell the user in plain words. A Refused
+    is no failure: its message is told as it is."""
     original = getattr(error, "original", None) or error
+    if isinstance(original, Refused):
+        await tell(interaction, str(original))
+        return
     log.error(
         "failed to answer %s",
         describe(interaction),

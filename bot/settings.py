@@ -86,3 +86,10 @@ def dev_guild_id() -> int | None:
     """DISCORD_GUILD_ID: a test server that gets the commands at once, at every start."""
     text = setting("DISCORD_GUILD_ID")
     return _integer("DISCORD_GUILD_ID", text) if text else None
+
+
+def state_path() -> Path:
+    """IMMISTATS_STATE: the bot's own writable database (guild commands, audit log, wanted
+    questions), kept apart from the read-only statistics database."""
+    text = setting("IMMISTATS_STATE")
+    return Path(text).expanduser() if text else paths.home() / "state" / "immistats-state.db"

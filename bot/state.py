@@ -116,6 +116,12 @@ class StateStore:
                 raise
             self._conn.execute("commit")
 
+    def _read(self, sql: str, params: tuple) -> list[tuple]:
+        """Reads wait for any change in progress: one connection is shared, so without the lock a
+        reader could see another thread's uncommitted rows."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
     def schema_version(self) -> int:
         return self._conn.execute("pragma user_version").fetchone()[0]
 
@@ -137,20 +143,20 @@ class StateStore:
     # --- guild commands ----------------------------------------------------------------------
 
     def commands(self, guild_id: int) -> list[GuildCommand]:
-        rows = self._conn.execute(
+        rows = self._read(
             "select guild_id, name, toml, updated_by, updated_at from guild_commands "
             "where guild_id = ? order by name",
             (guild_id,),
-        ).fetchall()
+        )
         return [GuildCommand(*row) for row in rows]
 
     def command(self, guild_id: int, name: str) -> GuildCommand | None:
-        row = self._conn.execute(
+        rows = self._read(
             "select guild_id, name, toml, updated_by, updated_at from guild_commands "
             "where guild_id = ? and name = ?",
             (guild_id, name),
-        ).fetchone()
-        return GuildCommand(*row) if row else None
+        )
+        return GuildCommand(*rows[0]) if rows else None
 
     def add(self, guild_id: int, name: str, toml: str, user_id: int) -> None:
         now = time.time()
@@ -184,11 +190,11 @@ class StateStore:
             self._audit(conn, guild_id, user_id, "remove", name, before, None, now)
 
     def history(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        rows = self._conn.execute(
+        rows = self._read(
             "select id, guild_id, user_id, action, name, before_toml, after_toml, at "
             "from audit_log where guild_id = ? order by id desc limit ?",
             (guild_id, limit),
-        ).fetchall()
+        )
         return [AuditEntry(*row) for row in rows]
 
     @staticmethod
@@ -241,9 +247,9 @@ class StateStore:
             )
 
     def wanted(self, guild_id: int, limit: int = 20) -> list[Wanted]:
-        rows = self._conn.execute(
+        rows = self._read(
             "select question, times, last_at from wanted_questions where guild_id = ? "
             "order by times desc, last_at desc limit ?",
             (guild_id, limit),
-        ).fetchall()
+        )
         return [Wanted(*row) for row in rows]

@@ -32,6 +32,19 @@ def change_text(answer: Answer) -> str:
     )
 
 
+def figure_lines(answer: Answer, *, bold: bool) -> list[str]:
+    """The figure with its period, the "Read as" line and the change: the core every face shows."""
+    lines = []
+    if answer.value is not None:
+        value = f"**{answer.value_text}**" if bold else answer.value_text
+        lines.append(f"{value} {answer.unit} · {answer.period}")
+    if answer.interpretation:
+        lines.append(answer.interpretation)
+    if answer.change:
+        lines.append(f"Change: {change_text(answer)}")
+    return lines
+
+
 def render_text(answer: Answer) -> str:
     if not answer.understood:
         lines = [answer.headline]
@@ -39,13 +52,7 @@ def render_text(answer: Answer) -> str:
             lines += ["", "Closest things I can answer:"] + [f"  • {s}" for s in answer.suggestions]
         lines += ["", "Run `immistats commands list` to see everything I know."]
         return "\n".join(lines)
-    lines = [answer.headline]
-    if answer.value is not None:
-        lines.append(f"{answer.value_text} {answer.unit} · {answer.period}")
-    if answer.interpretation:
-        lines.append(answer.interpretation)
-    if answer.change:
-        lines.append(f"Change: {change_text(answer)}")
+    lines = [answer.headline, *figure_lines(answer, bold=False)]
     for notice in answer.notices:
         lines.append(f"Note: {notice}")
     if answer.definition:

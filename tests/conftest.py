@@ -19,6 +19,12 @@ def built_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def state_in_tmp(tmp_path_factory, monkeypatch):
+    """Every bot a test makes keeps its state database in a temporary folder, never the repo's."""
+    monkeypatch.setenv("IMMISTATS_STATE", str(tmp_path_factory.mktemp("state") / "state.db"))
+
+
 @pytest.fixture(scope="session")
 def service(built_db):
     """The engine over the built database and the shipped commands, as the CLI starts it."""

@@ -2,7 +2,14 @@
 
 import pytest
 
-from bot.settings import SettingsError, dev_guild_id, read_env_file, setting, sharding
+from bot.settings import (
+    SettingsError,
+    dev_guild_id,
+    read_env_file,
+    setting,
+    sharding,
+    state_path,
+)
 
 
 @pytest.fixture
@@ -10,7 +17,13 @@ def home(tmp_path, monkeypatch):
     """An empty working directory and IMMISTATS_HOME, and none of the bot's variables set."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("IMMISTATS_HOME", str(tmp_path))
-    for name in ("DISCORD_TOKEN", "DISCORD_GUILD_ID", "SHARD_COUNT", "SHARD_IDS"):
+    for name in (
+        "DISCORD_TOKEN",
+        "DISCORD_GUILD_ID",
+        "SHARD_COUNT",
+        "SHARD_IDS",
+        "IMMISTATS_STATE",
+    ):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
@@ -65,3 +78,9 @@ def test_bad_shard_settings_are_one_clear_sentence(home, monkeypatch, count, ids
             monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=said):
         sharding()
+
+
+def test_the_state_database_sits_in_home_unless_immistats_state_moves_it(home):
+    assert state_path() == home / "state" / "immistats-state.db"
+    (home / ".env").write_text(f"IMMISTATS_STATE={home / 'elsewhere.db'}\n", encoding="utf-8")
+    assert state_path() == home / "elsewhere.db"

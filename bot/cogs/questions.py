@@ -1,8 +1,11 @@
-"""/ask, /stat, /compare and /trend: the commands that query the data, so they share a per-user limit."""
+"""/ask, /run, /stat, /compare and /trend: the commands that query the data, so they share a
+per-user limit. /ask and /run also answer the server's own commands."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -11,10 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answer import Answer
 from bot.answering import send_answer
-from bot.catalog import Command
-from bot.completion import Completion, match_choice, option_param
-from bot.respond import rate_limited, tell
+from bot.catalog import Catalog, Command
+from bot.completion import Completion, match_choice, option_param, year_options, years_of
+from bot.respond import Refused, rate_limited, tell
 
 if TYPE_CHECKING:
     from bot.client import ImmistatsBot
@@ -77,6 +81,56 @@ async def citizenship_autocomplete(
     )
 
 
+async def _server_catalog(interaction: Interaction) -> Catalog:
+    """For autocomplete: the server's catalog, or the built-in one if it cannot be read."""
+    try:
+        return await interaction.client.catalog_for(interaction)
+    except Exception:
+        log.exception("cannot read the catalog of guild %s", interaction.guild_id)
+        return interaction.client.service.catalog
+
+
+async def run_name_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    catalog = await _server_catalog(interaction)
+    return _completing(interaction, lambda c: c.run_choices(catalog, str(current or "")))
+
+
+async def run_year_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """The years of the command being run; a server command's are read from its query."""
+    bot = interaction.client
+    name = str(interaction.namespace.name or "")
+    if name in bot.completion.years:
+        return year_options(bot.completion.years[name], str(current or ""))
+    catalog = await _server_catalog(interaction)
+    if name not in catalog.commands:
+        return []
+    try:
+        periods = await asyncio.to_thread(bot.service.engine.periods, name, catalog)
+    except Exception:
+        log.exception("cannot list the periods of server command %r", name)
+        return []
+    return year_options(years_of(periods), str(current or ""))
+
+
+def run_time(year: int | None, start: int | None, end: int | None) -> tuple[tuple[int, ...], str]:
+    """/run's year options as the engine's years and kind; refuses a mix it cannot read."""
+    if year is not None and (start is not None or end is not None):
+        raise Refused("Give either `year`, or `start` (and `end`) for a span, not both.")
+    if year is not None:
+        return (year,), "single"
+    if start is not None and end is not None:
+        return (min(start, end), max(start, end)), "range"
+    if start is not None:
+        return (start,), "since"
+    if end is not None:
+        raise Refused("Give `start` with `end`, or just `year`.")
+    return (), "latest"
+
+
 async def command_for(interaction: Interaction, metric: str) -> Command | None:
     """The command a metric option names; None (and the user told so) when there is none."""
     command = interaction.client.completion.resolve(metric)
@@ -123,12 +177,57 @@ class Questions(commands.Cog):
         engine = self.bot.service.engine
         await send_answer(interaction, partial(engine.ask_command, command.name, **how))
 
+    def _ask_and_note(self, question: str, catalog: Catalog, guild_id: int | None) -> Answer:
+        """Runs in a worker thread: a question nothing answers in a server is noted for its
+        moderators (/commands wanted); noting it never costs the member the reply."""
+        answer = self.bot.service.engine.ask(question, catalog)
+        if not answer.understood and guild_id is not None:
+            try:
+                self.bot.state.record_unanswered(guild_id, question)
+            except sqlite3.Error:
+                log.exception("could not note an unanswered question of guild %d", guild_id)
+        return answer
+
     @app_commands.command(name="ask", description="Ask about U.S. immigration statistics in words")
     @app_commands.describe(question="e.g. terminations in 2023 · encounters from Venezuela 2023")
     @rate_limited
     async def ask(self, interaction: Interaction, question: str) -> None:
+        catalog = await self.bot.catalog_for(interaction)
+        compute = partial(self._ask_and_note, question, catalog, interaction.guild_id)
+        await send_answer(interaction, compute, catalog)
+
+    @app_commands.command(name="run", description="Run a prepared query by name, this server's too")
+    @app_commands.describe(
+        name="The query: this server's own first, then the built-in ones (start typing)",
+        year="One year (without it: the latest)",
+        start="The first year of a span",
+        end="The last year of a span",
+    )
+    @app_commands.autocomplete(
+        name=run_name_autocomplete,
+        year=run_year_autocomplete,
+        start=run_year_autocomplete,
+        end=run_year_autocomplete,
+    )
+    @rate_limited
+    async def run(
+        self,
+        interaction: Interaction,
+        name: str,
+        year: Year | None = None,
+        start: Year | None = None,
+        end: Year | None = None,
+    ) -> None:
+        years, kind = run_time(year, start, end)
+        catalog = await self.bot.catalog_for(interaction)
+        command = catalog.get(name.strip().lower())
+        if command is None:
+            raise Refused(
+                f"No query named “{_echo(name)}” here; pick one from the list as you type."
+            )
         engine = self.bot.service.engine
-        await send_answer(interaction, partial(engine.ask, question))
+        compute = partial(engine.ask_command, command.name, years=years, kind=kind, catalog=catalog)
+        await send_answer(interaction, compute, catalog)
 
     @app_commands.command(name="stat", description="One figure: pick a metric and a year")
     @app_commands.describe(
