@@ -14,8 +14,8 @@ import sys
 import time
 
 from bot import paths
-from bot.chart import cached_chart, render_chart
-from bot.service import start
+from bot.engine.service import start
+from bot.render.chart import cached_chart, render_chart
 
 QUESTIONS = [
     "terminations in 2023",

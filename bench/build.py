@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bot import paths
-from bot.ingest import build
+from bot.data.ingest import build
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.client import create_bot  # noqa: E402
-from bot.service import start  # noqa: E402
+from bot.app.client import create_bot  # noqa: E402
+from bot.engine.service import start  # noqa: E402
 from tests.discord_standin import StandIn, slash_payload  # noqa: E402
 
 QUESTIONS = [

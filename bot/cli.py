@@ -5,14 +5,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot import paths
-from bot.validate import DataError
+from bot.data.validate import DataError
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     import json
 
-    from bot.service import start
-    from bot.text_reply import answer_json, render_text
+    from bot.engine.service import start
+    from bot.render.text import answer_json, render_text
 
     service = start()
     answer = service.engine.ask(" ".join(args.question))
@@ -21,7 +21,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print(render_text(answer))
     if args.chart and answer.series:
-        from bot.chart import cached_chart
+        from bot.render.chart import cached_chart
 
         with open(args.chart, "wb") as out:
             out.write(cached_chart(answer))
@@ -30,8 +30,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_commands_check(args: argparse.Namespace) -> int:
-    from bot.commands_check import check_catalog
-    from bot.service import start
+    from bot.engine.checks import check_catalog
+    from bot.engine.service import start
 
     service = start()
     problems = check_catalog(service.catalog, service.db)
@@ -44,7 +44,7 @@ def cmd_commands_check(args: argparse.Namespace) -> int:
 
 
 def cmd_commands_list(args: argparse.Namespace) -> int:
-    from bot.service import start
+    from bot.engine.service import start
 
     service = start()
     for command in sorted(service.catalog, key=lambda c: c.name):
@@ -55,7 +55,7 @@ def cmd_commands_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from bot.ingest import build
+    from bot.data.ingest import build
 
     report = build(paths.data_dir(), paths.database_path())
     rows = sum(report.rows.values())
@@ -67,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_data_import(args: argparse.Namespace) -> int:
-    from bot.data_import import ImportFailed, run_import
+    from bot.data.imports import ImportFailed, run_import
 
     try:
         out = run_import(args.kind, args.sources, paths.data_dir(), report=print)
@@ -123,7 +123,7 @@ def _talk_to_discord(run: Callable[[], object]) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     if not (token := _discord_token()):
         return 1
-    from bot.client import create_bot
+    from bot.app.client import create_bot
 
     return _talk_to_discord(lambda: create_bot().run(token, log_handler=None))
 
@@ -133,7 +133,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 1
     import asyncio
 
-    from bot.client import create_bot, sync_global
+    from bot.app.client import create_bot, sync_global
 
     def sync() -> None:
         count = asyncio.run(sync_global(create_bot(), token))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import build
+from bot.data.ingest import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -28,7 +28,7 @@ def state_in_tmp(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def service(built_db):
     """The engine over the built database and the shipped commands, as the CLI starts it."""
-    from bot.service import start
+    from bot.engine.service import start
 
     running = start(built_db, COMMANDS)
     yield running

@@ -3,7 +3,7 @@
 import hashlib
 import time
 
-from bot.text_reply import JSON_KEYS, answer_json, render_text
+from bot.render.text import JSON_KEYS, answer_json, render_text
 
 
 def test_a_year_is_read_as_a_fiscal_year_and_says_so(engine):

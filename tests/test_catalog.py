@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from bot.catalog import load_catalog
-from bot.commands_check import check_catalog
+from bot.engine.catalog import load_catalog
+from bot.engine.checks import check_catalog
 from tests.conftest import COMMANDS
 
 GOOD = """name = "{name}"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot import chart
-from bot.answer import Answer, Point, SourceRef
-from bot.chart import alt_text, cached_chart, render_chart
+from bot.engine.answer import Answer, Point, SourceRef
+from bot.render import chart
+from bot.render.chart import alt_text, cached_chart, render_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ACCENT_RGB = (0xC2, 0x41, 0x0C)
@@ -300,10 +300,10 @@ def test_concurrent_renders_match_serial_ones():
 
 def test_importing_is_cheap_and_rendering_never_touches_pyplot():
     script = (
-        "import sys, bot.chart\n"
-        "assert 'matplotlib' not in sys.modules, 'import bot.chart loaded matplotlib'\n"
+        "import sys, bot.render.chart\n"
+        "assert 'matplotlib' not in sys.modules, 'import bot.render.chart loaded matplotlib'\n"
         "from tests.test_chart import bar_answer\n"
-        "bot.chart.render_chart(bar_answer())\n"
+        "bot.render.chart.render_chart(bar_answer())\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'rendering used pyplot'\n"
     )
     result = subprocess.run(

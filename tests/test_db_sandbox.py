@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import (
+from bot.engine.db import (
     DatabaseUnavailable,
     ParameterError,
     QueryRefused,

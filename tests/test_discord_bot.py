@@ -20,10 +20,10 @@ import pytest
 from discord import app_commands
 
 from bot import __version__
+from bot.app.client import ImmistatsBot, create_bot, sync_global
+from bot.app.embeds import answer_embed
 from bot.cli import BAD_TOKEN, NO_TOKEN, main
-from bot.client import ImmistatsBot, create_bot, sync_global
-from bot.embeds import answer_embed
-from bot.service import start
+from bot.engine.service import start
 from tests.discord_standin import (
     APP_PERMISSIONS_NO_FILES,
     AUTOCOMPLETE_RESULT,

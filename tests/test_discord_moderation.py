@@ -15,10 +15,10 @@ import tomllib
 
 import pytest
 
-from bot import moderator_views
-from bot.client import ImmistatsBot, create_bot
-from bot.moderation import MAX_TOML
-from bot.moderator_views import IN_A_SERVER, MANAGE_SERVER
+from bot.app import moderator_views
+from bot.app.client import ImmistatsBot, create_bot
+from bot.app.moderator_views import IN_A_SERVER, MANAGE_SERVER
+from bot.guilds.moderation import MAX_TOML
 from tests.discord_standin import (
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,
@@ -425,7 +425,7 @@ async def test_a_full_server_and_a_command_too_long_for_the_form_are_told_what_t
     bot.state.add(GUILD_ID, NAME, FILE_TOML.replace('"ice test removals"', long_aliases), USER_ID)
     too_long = await standin.send(bot, moderator("edit", {"name": NAME}))
     assert too_long.type == CHANNEL_MESSAGE and "too long for the form" in too_long.final.content
-    monkeypatch.setattr("bot.cogs.moderators.MAX_COMMANDS", 1)
+    monkeypatch.setattr("bot.app.cogs.moderators.MAX_COMMANDS", 1)
     full = await standin.send(bot, moderator("add"))
     assert full.final.content.startswith("This server has 1 commands, the most it may have")
 

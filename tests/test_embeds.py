@@ -5,8 +5,7 @@ import io
 
 import pytest
 
-from bot.answer import Answer, Disagreement, SourceRef
-from bot.embeds import (
+from bot.app.embeds import (
     CHART_FILENAME,
     about_embed,
     answer_embed,
@@ -18,6 +17,7 @@ from bot.embeds import (
     not_understood_embed,
     sources_embed,
 )
+from bot.engine.answer import Answer, Disagreement, SourceRef
 
 SOURCE = SourceRef(
     "s", "Publisher " * 30, "Title " * 60, "https://example.org/x", "2024", "official"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.glossary import MAX_CHOICES, Glossary, Term, load_glossary
+from bot.engine.glossary import MAX_CHOICES, Glossary, Term, load_glossary
 from tests.conftest import DATA
 
 GLOSSARY = DATA / "glossary.csv"

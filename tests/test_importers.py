@@ -17,9 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bot.data_import import run_import
-from bot.importers import cbp_nationwide, cbp_southwest, ohss_khsm, registry, usbp_pdf
-from bot.importers.common import FetchError, FormatError, ImportFailed, calendar_month
+from bot.data.importers import cbp_nationwide, cbp_southwest, ohss_khsm, registry, usbp_pdf
+from bot.data.importers.common import FetchError, FormatError, ImportFailed, calendar_month
+from bot.data.imports import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NW20 = "nationwide-encounters-fy20-fy23-state.csv"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.datafiles import ALL_FILES, MONTHLY_TABLES, data_version
-from bot.freshness import ensure_database, is_current
-from bot.ingest import build
-from bot.validate import FLAGS, DataError
+from bot.data.files import ALL_FILES, MONTHLY_TABLES, data_version
+from bot.data.ingest import build
+from bot.data.validate import FLAGS, DataError
+from bot.engine.freshness import ensure_database, is_current
 from tests.conftest import DATA
 
 CBP_PUBLISHED_TOTALS = {2021: 1_956_519, 2022: 2_766_582, 2023: 3_201_144, 2024: 2_901_142}

@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from bot.moderation import MAX_TOML, validate, with_commands
+from bot.guilds.moderation import MAX_TOML, validate, with_commands
 
 TEMPLATE = '''name = "{name}"
 title = "Test query"

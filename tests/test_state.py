@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.state import MIGRATIONS, StateError, StateStore, question_key
+from bot.guilds.state import MIGRATIONS, StateError, StateStore, question_key
 from tests.conftest import ROOT
 
 TOML = 'name = "x"\n'
@@ -74,7 +74,7 @@ def test_wanted_questions_are_counted_most_frequent_first(tmp_path):
 CHILD = """
 import sys
 from pathlib import Path
-from bot.state import StateStore
+from bot.guilds.state import StateStore
 store = StateStore(Path(sys.argv[1]))
 i = 0
 while True:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.timewords import read_time
+from bot.engine.timewords import read_time
 
 
 @pytest.mark.parametrize(

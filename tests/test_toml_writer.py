@@ -4,8 +4,8 @@ import tomllib
 
 import pytest
 
-from bot.command_form import form_toml, form_values
-from bot.toml_writer import dumps
+from bot.app.command_form import form_toml, form_values
+from bot.guilds.toml_writer import dumps
 from tests.conftest import COMMANDS
 
 FORM = {

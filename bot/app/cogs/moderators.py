@@ -1,0 +1,342 @@
+"""/commands: moderators add, test and retire this server's prepared queries, on the record.
+
+A query comes from the form or a .toml file, goes through the same validator as commands/*.toml
+in CI (bot.moderation.validate: read-only sandbox, time and row caps, no shadowing), is answered
+once as a preview only the moderator sees, and is stored only on Confirm, with who and when in the
+audit log. Members ask it at once through /ask and /run: no slash-command re-sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.answering import Prepared, answer_message, prepare
+from bot.app.autocomplete import MAX_CHOICES
+from bot.app.command_form import FIELDS, form_toml, form_values
+from bot.app.moderator_embeds import (
+    code,
+    history_embed,
+    history_text,
+    list_embed,
+    preview_text,
+    refusal_text,
+    saved_text,
+    show_embed,
+    wanted_embed,
+)
+from bot.app.moderator_views import (
+    CommandForm,
+    ConfirmView,
+    cancelled,
+    check_moderator,
+    moderator_refusal,
+)
+from bot.app.respond import Refused, edit, off_loop, send
+from bot.engine.catalog import Command
+from bot.guilds.catalogs import including
+from bot.guilds.moderation import MAX_TOML, Verdict, shadowing, validate
+from bot.guilds.state import GuildCommand, StateError
+
+if TYPE_CHECKING:
+    from bot.app.client import ImmistatsBot
+
+    Interaction = discord.Interaction[ImmistatsBot]
+
+log = logging.getLogger("immistats.discord")
+ACTIONS = {False: "added", True: "edited"}
+MAX_COMMANDS = 100  # per server: keeps /commands list and /run's choices readable
+HISTORY_SHOWN = 15
+WANTED_SHOWN = 20
+Unit = app_commands.Range[str, 1, 40]
+Name = app_commands.Range[str, 1, 41]
+
+
+async def read_toml(attachment: discord.Attachment) -> str:
+    """A moderator's .toml upload as text: small, UTF-8, or refused in plain words."""
+    if not attachment.filename.lower().endswith(".toml"):
+        raise Refused("Attach a .toml file (see commands/README.md for what goes in it).")
+    too_big = Refused(f"The file is larger than {MAX_TOML:,} bytes; a prepared query is small.")
+    if attachment.size > MAX_TOML:
+        raise too_big
+    try:
+        data = await attachment.read()
+    except discord.HTTPException:
+        raise Refused("I could not download the file; try again.") from None
+    if len(data) > MAX_TOML:
+        raise too_big
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused("The file is not UTF-8 text.") from None
+
+
+async def stored_names(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """This server's command names, for moderators only (autocomplete skips command checks)."""
+    if moderator_refusal(interaction):
+        return []
+    stored = await asyncio.to_thread(interaction.client.state.commands, interaction.guild_id)
+    typed = str(current or "").strip().lower()
+    return [app_commands.Choice(name=c.name, value=c.name) for c in stored if typed in c.name][
+        :MAX_CHOICES
+    ]
+
+
+@app_commands.default_permissions(manage_guild=True)  # a hint for Discord; the bot checks itself
+@app_commands.guild_only()
+class Moderators(
+    commands.GroupCog,
+    group_name="commands",
+    group_description="Moderators: this server's own prepared queries",
+):
+    """Add, show, edit, remove, export; the audit log and the questions nothing answered.
+
+    State reads are single indexed lookups, run in a thread without deferring so that a form can
+    still be the first response; validating and previewing run through off_loop."""
+
+    def __init__(self, bot: ImmistatsBot):
+        self.bot = bot
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        check_moderator(interaction)
+        return True
+
+    async def _stored(self, interaction: Interaction, name: str) -> GuildCommand:
+        found = await asyncio.to_thread(self.bot.state.command, interaction.guild_id, name.strip())
+        if found is None:
+            raise Refused(
+                f"This server has no command named {code(name.strip())}; `/commands list` shows "
+                "them (built-in commands live in commands/ and change by pull request)."
+            )
+        return found
+
+    # ----- add and edit: form or file -> validate -> preview -> Confirm
+
+    async def _review(self, interaction: Interaction, toml: str, replacing: str | None) -> None:
+        """Validate against this server's catalog and the real database, then preview."""
+        guild_id = interaction.guild_id
+        catalogs, engine = self.bot.guild_catalogs, self.bot.service.engine
+        may_attach = interaction.app_permissions.attach_files
+
+        def check() -> tuple[Verdict, Prepared | None]:
+            catalog = catalogs.catalog(guild_id)
+            verdict = validate(toml, catalog, self.bot.service.db, replacing=replacing)
+            if not verdict.ok or verdict.command is None:
+                return verdict, None
+            trial = including(catalog, verdict.command)
+            ask = partial(engine.ask_command, verdict.command.name, kind="latest", catalog=trial)
+            return verdict, prepare(ask, may_attach)
+
+        verdict, prepared = await off_loop(interaction, check, ephemeral=True)
+        editing = replacing is not None
+        if prepared is None or verdict.command is None:
+            raise Refused(refusal_text(verdict.problems, editing))
+        command = verdict.command
+        confirm = partial(self._save, command=command, toml=toml, replacing=replacing)
+        await send(
+            interaction,
+            content=preview_text(command, editing),
+            view=ConfirmView(interaction, confirm, cancelled),
+            ephemeral=True,
+            **answer_message(prepared, None),
+        )
+
+    async def _save(
+        self, interaction: Interaction, *, command: Command, toml: str, replacing: str | None
+    ) -> None:
+        """Confirm: store it in one transaction, unless another moderator took its name or an
+        alias since the preview; the server's catalog is rebuilt at its next question."""
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        assert guild_id is not None
+        catalogs, store = self.bot.guild_catalogs, self.bot.state
+        editing = replacing is not None
+
+        def save() -> list[str]:
+            if problems := shadowing(command, catalogs.catalog(guild_id), replacing):
+                return problems
+            try:
+                change = store.edit if editing else store.add
+                change(guild_id, command.name, toml, user_id)
+            except StateError as exc:
+                return [str(exc)]
+            catalogs.invalidate(guild_id)
+            return []
+
+        if problems := await off_loop(interaction, save, update=True):
+            text = refusal_text(problems, editing)
+            await edit(interaction, content=text, embeds=[], attachments=[], view=None)
+            return
+        log.info("guild %d: %s %r by %d", guild_id, ACTIONS[editing], command.name, user_id)
+        await edit(interaction, content=saved_text(command, editing), view=None)
+
+    async def _form_submitted(
+        self,
+        interaction: Interaction,
+        form: dict[str, str],
+        *,
+        unit: str | None,
+        chart: str | None,
+        base: GuildCommand | None,
+    ) -> None:
+        toml = form_toml(form, unit=unit, chart=chart, base=base.toml if base else None)
+        await self._review(interaction, toml, replacing=base.name if base else None)
+
+    async def _file_submitted(
+        self, interaction: Interaction, file: discord.Attachment, replacing: str | None
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._review(interaction, await read_toml(file), replacing)
+
+    @app_commands.command(name="add", description="Add a prepared query: a form, or a .toml file")
+    @app_commands.describe(
+        file="A command file (.toml, see commands/README.md) instead of the form",
+        unit="For the form: what is counted (cases, persons, percent …); default cases",
+        chart="For the form: the chart kind; default bar",
+    )
+    async def add_command(
+        self,
+        interaction: Interaction,
+        file: discord.Attachment | None = None,
+        unit: Unit | None = None,
+        chart: Literal["bar", "line"] | None = None,
+    ) -> None:
+        stored = await asyncio.to_thread(self.bot.state.commands, interaction.guild_id)
+        if len(stored) >= MAX_COMMANDS:
+            raise Refused(
+                f"This server has {len(stored)} commands, the most it may have; remove one first."
+            )
+        if file is not None:
+            await self._file_submitted(interaction, file, replacing=None)
+            return
+        submitted = partial(self._form_submitted, unit=unit, chart=chart, base=None)
+        await interaction.response.send_modal(CommandForm("Add a command", {}, submitted))
+
+    @app_commands.command(name="edit", description="Change one of this server's commands")
+    @app_commands.describe(
+        name="The command to change",
+        file="Its new file (.toml) instead of the form; /commands export gives the current one",
+        unit="For the form: a new unit",
+        chart="For the form: a new chart kind",
+    )
+    @app_commands.autocomplete(name=stored_names)
+    async def edit_command(
+        self,
+        interaction: Interaction,
+        name: Name,
+        file: discord.Attachment | None = None,
+        unit: Unit | None = None,
+        chart: Literal["bar", "line"] | None = None,
+    ) -> None:
+        stored = await self._stored(interaction, name)
+        if file is not None:
+            await self._file_submitted(interaction, file, replacing=stored.name)
+            return
+        values = form_values(stored.toml)
+        if any(len(values[f.key]) > f.max_length for f in FIELDS):
+            raise Refused(
+                f"{code(stored.name)} is too long for the form: `/commands export` gives its "
+                f"file; change it and attach it with `/commands edit name:{stored.name} file:`."
+            )
+        submitted = partial(self._form_submitted, unit=unit, chart=chart, base=stored)
+        await interaction.response.send_modal(CommandForm("Edit a command", values, submitted))
+
+    # ----- remove
+
+    @app_commands.command(name="remove", description="Retire one of this server's commands")
+    @app_commands.describe(name="The command to remove (its history is kept)")
+    @app_commands.autocomplete(name=stored_names)
+    async def remove_command(self, interaction: Interaction, name: Name) -> None:
+        stored = await self._stored(interaction, name)
+        confirm = partial(self._removed, name=stored.name)
+        await send(
+            interaction,
+            content=(
+                f"Remove {code(stored.name)}? Members will no longer get answers from it; "
+                "`/commands history` keeps its last version."
+            ),
+            view=ConfirmView(interaction, confirm, cancelled, confirm_label="Remove"),
+            ephemeral=True,
+        )
+
+    async def _removed(self, interaction: Interaction, *, name: str) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        catalogs, store = self.bot.guild_catalogs, self.bot.state
+
+        def remove() -> str | None:
+            try:
+                store.remove(guild_id, name, interaction.user.id)
+            except StateError as exc:
+                return str(exc)
+            catalogs.invalidate(guild_id)
+            return None
+
+        problem = await off_loop(interaction, remove, update=True)
+        text = f"Not removed: {problem}." if problem else f"Removed {code(name)}."
+        await edit(interaction, content=text, view=None)
+
+    # ----- reading: list, show, export, history, wanted
+
+    @app_commands.command(name="list", description="This server's own commands")
+    async def list_commands(self, interaction: Interaction) -> None:
+        stored = await asyncio.to_thread(self.bot.state.commands, interaction.guild_id)
+        catalog = await self.bot.catalog_for(interaction, ephemeral=True)
+        await send(interaction, embed=list_embed(stored, catalog), ephemeral=True)
+
+    @app_commands.command(name="show", description="One of this server's commands, as stored")
+    @app_commands.describe(name="The command to show")
+    @app_commands.autocomplete(name=stored_names)
+    async def show_command(self, interaction: Interaction, name: Name) -> None:
+        stored = await self._stored(interaction, name)
+        catalogs, db = self.bot.guild_catalogs, self.bot.service.db
+
+        def problems() -> list[str]:
+            """Why it does not answer, when it is not in the server's catalog."""
+            catalog = catalogs.catalog(interaction.guild_id)
+            if stored.name in catalog.commands:
+                return []
+            return validate(stored.toml, catalog, db, replacing=stored.name).problems
+
+        found = await off_loop(interaction, problems, ephemeral=True)
+        await send(interaction, embed=show_embed(stored, found), ephemeral=True)
+
+    @app_commands.command(name="export", description="A command's .toml file, for a pull request")
+    @app_commands.describe(name="The command to export")
+    @app_commands.autocomplete(name=stored_names)
+    async def export_command(self, interaction: Interaction, name: Name) -> None:
+        stored = await self._stored(interaction, name)
+        file = discord.File(io.BytesIO(stored.toml.encode()), filename=f"{stored.name}.toml")
+        await send(
+            interaction,
+            content=(
+                f"{code(stored.name + '.toml')}: to offer it to every server, add it to "
+                "`commands/` in a pull request; CI checks it with `immistats commands check`."
+            ),
+            file=file,
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="history", description="Who changed this server's commands, when")
+    async def history_log(self, interaction: Interaction) -> None:
+        entries = await asyncio.to_thread(
+            self.bot.state.history, interaction.guild_id, HISTORY_SHOWN
+        )
+        message: dict[str, Any] = {"embed": history_embed(entries)}
+        if entries:
+            text = history_text(entries).encode()
+            message["file"] = discord.File(io.BytesIO(text), filename="history.txt")
+        await send(interaction, ephemeral=True, **message)
+
+    @app_commands.command(
+        name="wanted", description="Questions nothing answered here, most asked first"
+    )
+    async def wanted_questions(self, interaction: Interaction) -> None:
+        wanted = await asyncio.to_thread(self.bot.state.wanted, interaction.guild_id, WANTED_SHOWN)
+        await send(interaction, embed=wanted_embed(wanted), ephemeral=True)

@@ -1,0 +1,108 @@
+"""/sources, /define, /about and /help: what the figures rest on and how to use the bot."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.app.autocomplete import years_of
+from bot.app.cogs.questions import command_for, metric_autocomplete
+from bot.app.embeds import about_embed, define_embed, help_embed, sources_embed
+from bot.app.respond import off_loop, send, tell
+from bot.engine.answer import SourceRef
+from bot.engine.answering import Engine
+from bot.engine.catalog import Command
+
+if TYPE_CHECKING:
+    from bot.app.client import ImmistatsBot
+
+    Interaction = discord.Interaction[ImmistatsBot]
+
+log = logging.getLogger("immistats.discord")
+KIND_ORDER = {"official": 0, "research": 1, "secondary": 2}
+TERM_SUGGESTIONS = 5  # close terms named when a typed term has no entry
+
+
+def all_sources(engine: Engine) -> list[SourceRef]:
+    """Official publications first, then research, then secondary copies; by publisher."""
+    return sorted(
+        engine.sources.values(),
+        key=lambda s: (KIND_ORDER.get(s.kind, 3), s.publisher.lower(), s.title.lower()),
+    )
+
+
+def command_sources(engine: Engine, command: Command) -> list[SourceRef]:
+    """The publications behind every figure a command answers with, over its whole series,
+    including the other sources it shows where they differ. Runs the query: call it in a thread."""
+    ids = list(command.sources)
+    years = [year for year, _ in years_of(engine.periods(command.name))]
+    if years:
+        answer = engine.ask_command(command.name, years=(min(years), max(years)), kind="range")
+        ids = [s.id for s in answer.sources] + [d.source.id for d in answer.sources_differ] + ids
+    return [engine.sources[i] for i in dict.fromkeys(ids) if i in engine.sources]
+
+
+async def term_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    try:
+        names = interaction.client.glossary.suggest(str(current or ""), limit=25)
+    except Exception:
+        log.exception("glossary autocomplete failed for %r", current)
+        return []
+    return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
+
+
+class Reference(commands.Cog):
+    """Sources, definitions, version and help: answered from memory, so no per-user limit."""
+
+    def __init__(self, bot: ImmistatsBot):
+        self.bot = bot
+
+    @app_commands.command(name="sources", description="The publications behind the figures")
+    @app_commands.describe(metric="Only the sources of this metric (start typing)")
+    @app_commands.autocomplete(metric=metric_autocomplete)
+    async def sources(self, interaction: Interaction, metric: str | None = None) -> None:
+        engine = self.bot.service.engine
+        if not metric:
+            found = all_sources(engine)
+            title = f"The {len(found)} publications behind immistats' figures"
+            await send(interaction, embed=sources_embed(found, title))
+            return
+        if (command := await command_for(interaction, metric)) is None:
+            return
+        found = await off_loop(interaction, partial(command_sources, engine, command))
+        await send(interaction, embed=sources_embed(found, f"Sources: {command.title}"))
+
+    @app_commands.command(name="define", description="What a word means in these statistics")
+    @app_commands.describe(term="e.g. termination, encounter, Title 42, gotaway, fiscal year")
+    @app_commands.autocomplete(term=term_autocomplete)
+    async def define(self, interaction: Interaction, term: str) -> None:
+        glossary = self.bot.glossary
+        entry = glossary.lookup(term)
+        if entry is None:
+            close = glossary.suggest(term, limit=TERM_SUGGESTIONS)
+            hint = f" Close: {', '.join(close)}." if close else ""
+            await tell(
+                interaction,
+                f"No glossary entry for “{term[:100]}”.{hint} Pick a term from the list as you type.",
+            )
+            return
+        source = self.bot.service.engine.sources.get(entry.source_id)
+        await send(interaction, embed=define_embed(entry, source))
+
+    @app_commands.command(name="about", description="Version, data dates, and how to add commands")
+    async def about(self, interaction: Interaction) -> None:
+        engine = self.bot.service.engine
+        embed = about_embed(__version__, engine.data_version, all_sources(engine))
+        await send(interaction, embed=embed)
+
+    @app_commands.command(name="help", description="Every command, with examples")
+    async def help(self, interaction: Interaction) -> None:
+        await send(interaction, embed=help_embed(self.bot.service.catalog))

@@ -1,0 +1,148 @@
+"""What /commands shows moderators: refusals, previews, the list, one command, history, wanted.
+
+Everything within Discord's limits (message 2,000, embed description 4,096): long lists end in
+"… and N more", long files are cut with a pointer to /commands export, and the before/after of
+every change travels as an attached text file rather than in the embed.
+"""
+
+import datetime
+import difflib
+
+import discord
+
+from bot.app.embeds import COLOUR, DESCRIPTION_LIMIT, MESSAGE_LIMIT, NOTICE_COLOUR, clip, clip_lines
+from bot.engine.catalog import Catalog, Command
+from bot.guilds.state import AuditEntry, GuildCommand, Wanted
+
+ACTIONS = {"add": "added", "edit": "edited", "remove": "removed"}
+QUESTION_SHOWN = 200  # characters of a member's question in /commands wanted
+
+
+def code(text: str) -> str:
+    """Inline code that a backtick in the text cannot break out of."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def when(at: float, style: str = "f") -> str:
+    """A Discord timestamp: every reader sees it in their own time zone."""
+    return discord.utils.format_dt(datetime.datetime.fromtimestamp(at, datetime.UTC), style)
+
+
+def refusal_text(problems: list[str], editing: bool) -> str:
+    head = "Not saved" if editing else "Not added"
+    head += ": fix these and try again (commands/README.md explains each key).\n"
+    return head + clip_lines([f"• {p}" for p in problems], MESSAGE_LIMIT - len(head))
+
+
+def preview_text(command: Command, editing: bool) -> str:
+    what = "save these changes" if editing else "add it to this server"
+    return (
+        f"**Preview** of {code(command.name)}, only for you: its answer to the latest period, "
+        f"as members will see it. **Confirm** to {what}, or **Cancel**."
+    )
+
+
+def saved_text(command: Command, editing: bool) -> str:
+    question = command.examples[0] if command.examples else command.aliases[0]
+    ask = f"{code('/ask ' + question)} or {code('/run name:' + command.name)}"
+    if editing:
+        return f"Saved: {code(command.name)} answers with your changes now ({ask})."
+    return f"Added: members can now ask {ask}."
+
+
+def list_embed(stored: list[GuildCommand], catalog: Catalog) -> discord.Embed:
+    """The server's commands; one that no longer passes the checks is marked, not hidden."""
+    lines = []
+    for item in stored:
+        command = catalog.get(item.name)
+        title = discord.utils.escape_markdown(clip(command.title, 100)) if command else ""
+        state = "" if command else " · ⚠️ not answering (see `/commands show`)"
+        lines.append(
+            f"• {code(item.name)} {title} · {when(item.updated_at, 'R')} by <@{item.updated_by}>"
+            f"{state}"
+        )
+    empty = "No commands of this server's own yet: `/commands add` makes one."
+    return discord.Embed(
+        title=f"This server's commands ({len(stored)})",
+        description=clip_lines(lines, DESCRIPTION_LIMIT) or empty,
+        colour=COLOUR,
+    )
+
+
+def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:
+    """The command's file as it is stored; `problems` say why it no longer answers, if it doesn't."""
+    room = DESCRIPTION_LIMIT - 200
+    body = stored.toml.rstrip("\n").replace("```", "`\u200b``")
+    note = "" if len(body) <= room else "\n(cut here: `/commands export` gives the whole file)"
+    embed = discord.Embed(
+        title=clip(stored.name, 256),
+        description=f"```toml\n{clip(body, room)}\n```{note}",
+        colour=NOTICE_COLOUR if problems else COLOUR,
+    )
+    status = (
+        clip_lines(["⚠️ Not answering: it no longer passes the checks."] + problems, 1024)
+        if problems
+        else "Answering through `/ask` and `/run`."
+    )
+    embed.add_field(name="Status", value=status, inline=False)
+    embed.add_field(
+        name="Last changed",
+        value=f"{when(stored.updated_at)} by <@{stored.updated_by}>",
+        inline=False,
+    )
+    return embed
+
+
+def history_embed(entries: list[AuditEntry]) -> discord.Embed:
+    lines = [
+        f"{code('#' + str(e.id))} {when(e.at)} · <@{e.user_id}> {ACTIONS[e.action]} {code(e.name)}"
+        for e in entries
+    ]
+    embed = discord.Embed(
+        title="Changes to this server's commands, newest first",
+        description=clip_lines(lines, DESCRIPTION_LIMIT) or "No changes yet.",
+        colour=COLOUR,
+    )
+    if entries:
+        embed.set_footer(text="Before and after of each change: the attached history.txt")
+    return embed
+
+
+def history_text(entries: list[AuditEntry]) -> str:
+    """Each change with its before and after in full, and the difference for an edit."""
+    parts = []
+    for e in entries:
+        at = datetime.datetime.fromtimestamp(e.at, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        part = [f"#{e.id} · {e.action} · {e.name} · {at} · by user {e.user_id}"]
+        if e.before_toml is not None and e.after_toml is not None:
+            diff = difflib.unified_diff(
+                e.before_toml.splitlines(),
+                e.after_toml.splitlines(),
+                "before",
+                "after",
+                lineterm="",
+            )
+            part += ["", "== what changed ==", *diff]
+        if e.before_toml is not None:
+            part += ["", "== before ==", e.before_toml.rstrip("\n")]
+        if e.after_toml is not None:
+            part += ["", "== after ==", e.after_toml.rstrip("\n")]
+        parts.append("\n".join(part))
+    return ("\n\n" + "=" * 72 + "\n\n").join(parts) + "\n"
+
+
+def wanted_embed(wanted: list[Wanted]) -> discord.Embed:
+    lines = [
+        f"• **{w.times}×** {discord.utils.escape_markdown(clip(w.question, QUESTION_SHOWN))}"
+        f" · last {when(w.last_at, 'R')}"
+        for w in wanted
+    ]
+    empty = "Nothing yet: when `/ask` cannot answer a question in this server, it is counted here."
+    embed = discord.Embed(
+        title="Questions nothing answered here, most asked first",
+        description=clip_lines(lines, DESCRIPTION_LIMIT) or empty,
+        colour=COLOUR,
+    )
+    if wanted:
+        embed.set_footer(text="A prepared query for the top ones: /commands add")
+    return embed

@@ -1,0 +1,37 @@
+"""Wiring: make sure the database is current, open it read-only, load the catalog, make an Engine.
+
+Both faces (CLI and Discord) start here, so they answer from the same data and commands.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import paths
+from bot.engine.answering import Engine
+from bot.engine.catalog import Catalog, load_catalog
+from bot.engine.db import StatsDB, open_readonly
+from bot.engine.freshness import ensure_database
+
+
+@dataclass
+class Service:
+    engine: Engine
+    db: StatsDB
+    catalog: Catalog
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def data_version_of(db: StatsDB) -> str:
+    rows = db.query("select value from meta where key = 'data_version'", {}).rows
+    return rows[0][0] if rows else "unknown"
+
+
+def start(db_path: Path | None = None, commands_dir: Path | None = None) -> Service:
+    """Build the database first when it is missing or older than data/ (pandas loads only then)."""
+    db_path = db_path or paths.database_path()
+    ensure_database(paths.data_dir(), db_path)
+    db = open_readonly(db_path)
+    catalog = load_catalog(commands_dir or paths.commands_dir())
+    return Service(Engine(db, catalog, data_version_of(db)), db, catalog)

@@ -1,0 +1,89 @@
+"""Each server's catalog: the built-in commands plus the ones its moderators added.
+
+Guild commands are answered through /ask and /run, never registered as slash commands, so adding
+one needs no re-sync (Discord's 100-command and 200-creations-a-day limits stay out of the way).
+A catalog is built once per server and rebuilt after a change. Every stored command is validated
+again on the way in, against the data as it is now: one that no longer passes (a column renamed,
+a source dropped, a new built-in alias it now shadows) is skipped and logged, never fatal.
+"""
+
+import logging
+import threading
+
+from bot.engine.catalog import Catalog, Command
+from bot.engine.db import StatsDB
+from bot.guilds.moderation import validate, with_commands
+from bot.guilds.state import StateStore
+
+log = logging.getLogger("immistats.guilds")
+
+
+def including(catalog: Catalog, command: Command) -> Catalog:
+    """The catalog with `command` added or replacing its namesake: for a preview before saving."""
+    return Catalog(catalog.commands | {command.name: command}, [])
+
+
+class GuildCatalogs:
+    """Per-guild catalogs, cached; thread-safe, since they are built in worker threads."""
+
+    def __init__(self, base: Catalog, db: StatsDB, store: StateStore):
+        self.base = base
+        self.db = db
+        self.store = store
+        self._lock = threading.Lock()
+        self._cache: dict[int, Catalog] = {}
+        self._building: dict[int, threading.Lock] = {}
+        # Bumped by every change, so that a build which started before it is never cached.
+        self._generation: dict[int, int] = {}
+
+    def cached(self, guild_id: int | None) -> Catalog | None:
+        if guild_id is None:
+            return self.base
+        with self._lock:
+            return self._cache.get(guild_id)
+
+    def catalog(self, guild_id: int | None) -> Catalog:
+        """The guild's catalog (the built-in one outside a server). Reads the state database and
+        runs every guild query once: call it in a thread. Questions arriving together while it is
+        built wait for that one build instead of repeating it."""
+        if (found := self.cached(guild_id)) is not None:
+            return found
+        assert guild_id is not None
+        with self._lock:
+            building = self._building.setdefault(guild_id, threading.Lock())
+        with building:
+            if (found := self.cached(guild_id)) is not None:
+                return found
+            with self._lock:
+                generation = self._generation.get(guild_id, 0)
+            catalog = self._build(guild_id)
+            with self._lock:
+                if self._generation.get(guild_id, 0) == generation:
+                    self._cache[guild_id] = catalog
+            return catalog
+
+    def invalidate(self, guild_id: int) -> None:
+        with self._lock:
+            self._cache.pop(guild_id, None)
+            self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
+
+    def _build(self, guild_id: int) -> Catalog:
+        catalog = self.base
+        for stored in self.store.commands(guild_id):
+            try:
+                verdict = validate(stored.toml, catalog, self.db)
+            except Exception:
+                log.exception(
+                    "guild %d: command %r skipped, validating it failed", guild_id, stored.name
+                )
+                continue
+            if not verdict.ok or verdict.command is None:
+                log.warning(
+                    "guild %d: command %r skipped, it no longer validates: %s",
+                    guild_id,
+                    stored.name,
+                    "; ".join(verdict.problems),
+                )
+                continue
+            catalog = with_commands(catalog, [verdict.command])
+        return catalog
