@@ -3,9 +3,34 @@
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bot import paths
 from bot.data.validate import DataError
+from bot.settings import SettingsError
+
+if TYPE_CHECKING:
+    from bot.data.ingest import BuildReport
+
+
+def ready_database() -> None:
+    """Build immistats.db first when it is missing or older than data/, saying so on stderr, so
+    that nothing after this (the Discord client included) ever builds; pandas loads only then."""
+    from bot.data.ingest import build_if_stale
+
+    report = build_if_stale(paths.data_dir(), paths.database_path())
+    if report is not None:
+        print(
+            f"immistats.db was missing or older than data/; {built_line(report)}", file=sys.stderr
+        )
+
+
+def built_line(report: "BuildReport") -> str:
+    rows = sum(report.rows.values())
+    return (
+        f"built {report.path} (data version {report.data_version}): {rows:,} rows "
+        f"in {len(report.rows)} tables, {report.seconds:.2f} s"
+    )
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -57,12 +82,7 @@ def cmd_commands_list(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from bot.data.ingest import build
 
-    report = build(paths.data_dir(), paths.database_path())
-    rows = sum(report.rows.values())
-    print(
-        f"built {report.path} (data version {report.data_version}): {rows:,} rows "
-        f"in {len(report.rows)} tables, {report.seconds:.2f} s"
-    )
+    print(built_line(build(paths.data_dir(), paths.database_path())))
     return 0
 
 
@@ -104,12 +124,13 @@ def _talk_to_discord(run: Callable[[], object]) -> int:
     import aiohttp
     import discord
 
+    from bot.engine.freshness import StaleDatabase
     from bot.settings import SettingsError
 
     discord.utils.setup_logging(level=logging.INFO, root=True)  # stderr, with timestamps
     try:
         run()
-    except SettingsError as exc:
+    except (SettingsError, StaleDatabase) as exc:
         print(f"immistats: {exc}", file=sys.stderr)
     except discord.LoginFailure:
         print(f"immistats: {BAD_TOKEN}", file=sys.stderr)
@@ -123,6 +144,7 @@ def _talk_to_discord(run: Callable[[], object]) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     if not (token := _discord_token()):
         return 1
+    ready_database()
     from bot.app.client import create_bot
 
     return _talk_to_discord(lambda: create_bot().run(token, log_handler=None))
@@ -131,6 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     if not (token := _discord_token()):
         return 1
+    ready_database()
     import asyncio
 
     from bot.app.client import create_bot, sync_global
@@ -153,7 +176,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, in plain words")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--chart", metavar="FILE", help="write the chart as a PNG")
-    ask.set_defaults(func=cmd_ask)
+    ask.set_defaults(needs_database=True, func=cmd_ask)
 
     build = sub.add_parser("build", help="check data/ and (re)build immistats.db")
     build.set_defaults(func=cmd_build)
@@ -161,9 +184,9 @@ def parser() -> argparse.ArgumentParser:
     commands = sub.add_parser("commands", help="the prepared queries in commands/")
     commands_sub = commands.add_subparsers(dest="commands_command", required=True)
     check = commands_sub.add_parser("check", help="validate every commands/*.toml on the database")
-    check.set_defaults(func=cmd_commands_check)
+    check.set_defaults(needs_database=True, func=cmd_commands_check)
     listing = commands_sub.add_parser("list", help="every command with an example question")
-    listing.set_defaults(func=cmd_commands_list)
+    listing.set_defaults(needs_database=True, func=cmd_commands_list)
 
     serve = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)")
     serve.set_defaults(func=cmd_serve)
@@ -189,11 +212,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "needs_database", False):
+            ready_database()
         return args.func(args)
     except DataError as exc:
         print("The data files have problems; nothing was built:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    except SettingsError as exc:
+        print(f"immistats: {exc}", file=sys.stderr)
         return 1
 
 

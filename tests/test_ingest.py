@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.data.files import ALL_FILES, MONTHLY_TABLES, data_version
-from bot.data.ingest import build
+from bot.data.files import ALL_FILES, MONTHLY_TABLES
+from bot.data.ingest import build, build_if_stale
 from bot.data.validate import FLAGS, DataError
-from bot.engine.freshness import ensure_database, is_current
+from bot.engine.freshness import data_version, is_current
 from tests.conftest import DATA
 
 CBP_PUBLISHED_TOTALS = {2021: 1_956_519, 2022: 2_766_582, 2023: 3_201_144, 2024: 2_901_142}
@@ -248,9 +248,9 @@ def test_missing_file_is_reported_by_name(data_copy, tmp_path):
 
 def test_database_is_rebuilt_when_the_data_changes(data_copy, tmp_path):
     db = tmp_path / "immistats.db"
-    assert ensure_database(data_copy, db) is True
-    assert ensure_database(data_copy, db) is False
+    assert build_if_stale(data_copy, db) is not None
+    assert build_if_stale(data_copy, db) is None
     edit_csv(data_copy / "sources.csv", lambda rows: rows[0].update(notes="edited"))
     assert not is_current(data_copy, db)
-    assert ensure_database(data_copy, db) is True
+    assert build_if_stale(data_copy, db) is not None
     assert is_current(data_copy, db)

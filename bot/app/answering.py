@@ -8,21 +8,17 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.app.buttons import AnswerView
+from bot.app.context import Interaction
 from bot.app.embeds import CHART_FILENAME, answer_embed, not_understood_embed
 from bot.app.respond import off_loop, send, tell, wait_message
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 from bot.render.chart import alt_text, cached_chart
-
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
 
 NO_ATTACH = "The chart is not attached: I don't have permission to attach files in this channel."
 

@@ -11,20 +11,17 @@ import io
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from bot.app.context import Interaction
 from bot.app.embeds import computed_text, data_table
 from bot.app.respond import report_failure
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
-    Alternative = Callable[[Interaction, Answer, str], Awaitable[None]]
+Alternative = Callable[[Interaction, Answer, str], Awaitable[None]]
 
 TIMEOUT = 15 * 60.0
 MAX_ALTERNATIVES = 3

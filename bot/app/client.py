@@ -19,7 +19,9 @@ from discord.ext import commands
 
 from bot import paths
 from bot.app.autocomplete import Completion
-from bot.app.respond import QuestionLimiter, Refused, off_loop, report_failure, tell, wait_message
+from bot.app.context import BotContext, Interaction
+from bot.app.limits import QuestionLimiter
+from bot.app.respond import Refused, off_loop, report_failure, tell, wait_message
 from bot.engine.catalog import Catalog
 from bot.engine.glossary import Glossary, load_glossary
 from bot.engine.service import Service, start
@@ -32,6 +34,8 @@ log = logging.getLogger("immistats.discord")
 
 DEFER_AFTER = 2.0  # seconds of work before the bot says "thinking…" (Discord allows 3)
 NOT_ALLOWED = "You can't use that command here."
+# The cogs, loaded by name in setup_hook: each module's `setup(bot)` adds its cog.
+EXTENSIONS = ("bot.app.cogs.questions", "bot.app.cogs.reference", "bot.app.cogs.moderators")
 
 
 class ImmistatsTree(app_commands.CommandTree):
@@ -48,7 +52,7 @@ class ImmistatsTree(app_commands.CommandTree):
             await report_failure(interaction, error)
 
 
-class ImmistatsBot(commands.AutoShardedBot):
+class ImmistatsBot(BotContext):
     """The bot: the statistics Service, the glossary, the autocomplete lists, and each server's
     own commands it answers from."""
 
@@ -82,7 +86,7 @@ class ImmistatsBot(commands.AutoShardedBot):
         self._guild_catalogs: GuildCatalogs | None = None
         self.state_path = state_path
         self.guild_id = guild_id
-        self.limiter = QuestionLimiter()
+        self._limiter = QuestionLimiter()
         self.defer_after = DEFER_AFTER
 
     @property
@@ -104,6 +108,10 @@ class ImmistatsBot(commands.AutoShardedBot):
         return self._completion
 
     @property
+    def limiter(self) -> QuestionLimiter:
+        return self._limiter
+
+    @property
     def state(self) -> StateStore:
         if self._state is None:
             raise RuntimeError("the bot is not set up yet (setup_hook opens the state database)")
@@ -116,7 +124,7 @@ class ImmistatsBot(commands.AutoShardedBot):
         return self._guild_catalogs
 
     async def catalog_for(
-        self, interaction: discord.Interaction, *, ephemeral: bool = False, update: bool = False
+        self, interaction: Interaction, *, ephemeral: bool = False, update: bool = False
     ) -> Catalog:
         """The catalog of the interaction's server: built-in commands plus the server's own.
 
@@ -133,19 +141,14 @@ class ImmistatsBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Start the service (building the database if missing) and open the state database off
         the loop, then the cogs."""
-        from bot.app.cogs.moderators import Moderators
-        from bot.app.cogs.questions import Questions
-        from bot.app.cogs.reference import Reference
-
         if self._service is None:
             self._service = await asyncio.to_thread(start)
         self._state = await asyncio.to_thread(StateStore, self.state_path)
         self._guild_catalogs = GuildCatalogs(self._service.catalog, self._service.db, self._state)
         self._glossary = await asyncio.to_thread(load_glossary, paths.data_dir() / "glossary.csv")
         self._completion = await asyncio.to_thread(Completion.build, self._service.engine)
-        await self.add_cog(Questions(self))
-        await self.add_cog(Reference(self))
-        await self.add_cog(Moderators(self))
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
         if self.guild_id is not None:
             guild = discord.Object(self.guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -10,19 +10,16 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.app.command_form import FIELDS
+from bot.app.context import Interaction
 from bot.app.respond import Refused, edit, report_failure
 
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
-    Submitted = Callable[[Interaction, dict[str, str]], Awaitable[None]]
-    Clicked = Callable[[Interaction], Awaitable[None]]
+Submitted = Callable[[Interaction, dict[str, str]], Awaitable[None]]
+Clicked = Callable[[Interaction], Awaitable[None]]
 
 MANAGE_SERVER = "This needs the Manage Server permission."
 IN_A_SERVER = "Moderator commands work in a server."

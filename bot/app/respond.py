@@ -1,5 +1,5 @@
 """How the bot replies to an interaction: first response or follow-up, slow work off the event loop,
-the per-user question allowance, and failures in plain words (with the details in the log).
+and failures in plain words (with the details in the log).
 
 Discord wants a first response within 3 seconds. Slow work runs in a worker thread; if it is not
 done within the bot's `defer_after` seconds the bot says "thinking…" first and follows up.
@@ -12,16 +12,12 @@ import json
 import logging
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
+from bot.app.context import Interaction
 
 log = logging.getLogger("immistats.discord")
 T = TypeVar("T")
@@ -33,20 +29,6 @@ LOGGED_OPTION_CHARS = 200
 class Refused(app_commands.CheckFailure):
     """A request turned down on purpose (no permission, a bad file …): the message is for the user,
     and nothing is logged as a failure. Raised from a command, a form or a button alike."""
-
-
-class QuestionLimiter:
-    """About five questions per ten seconds per user, shared by every command that queries."""
-
-    def __init__(self, rate: int = 5, per: float = 10.0):
-        self.cooldown = app_commands.Cooldown(rate, per)
-        self._mapping: commands.CooldownMapping[int] = commands.CooldownMapping(
-            self.cooldown, lambda user_id: user_id
-        )
-
-    def retry_after(self, user_id: int) -> float | None:
-        """Take one question from the user's allowance; seconds to wait when there is none left."""
-        return self._mapping.update_rate_limit(user_id)
 
 
 def wait_message(retry_after: float) -> str:

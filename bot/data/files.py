@@ -1,11 +1,9 @@
-"""The shipped data files: their names, columns, keys and the data version derived from them.
+"""The shipped data files: their names, columns and keys.
 
-One place describes every file under data/, so ingest, validation and the staleness check agree.
+One place describes every file under data/, so ingest and validation agree.
 """
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -160,19 +158,3 @@ MONTHLY_TABLES: tuple[TableFile, ...] = (
 )
 
 ALL_FILES: tuple[TableFile, ...] = (SOURCES, METRICS, FIGURES, *MONTHLY_TABLES)
-
-# Bump when the database layout changes, so an old immistats.db is rebuilt.
-SCHEMA_VERSION = 1
-
-
-def data_version(data_dir: Path) -> str:
-    """A short hash of every shipped data file: the database is stale when this changes.
-
-    Content, not mtime, because a fresh git clone gives every file the same new mtime.
-    """
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
-    for spec in ALL_FILES:
-        path = data_dir / spec.file
-        digest.update(spec.file.encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()[:12]

@@ -1,6 +1,7 @@
-"""Wiring: make sure the database is current, open it read-only, load the catalog, make an Engine.
+"""Wiring: check the database is current, open it read-only, load the catalog, make an Engine.
 
-Both faces (CLI and Discord) start here, so they answer from the same data and commands.
+Both faces (CLI and Discord) start here, so they answer from the same data and commands. Building a
+stale database is the CLI's job, before this runs.
 """
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from bot import paths
 from bot.engine.answering import Engine
 from bot.engine.catalog import Catalog, load_catalog
 from bot.engine.db import StatsDB, open_readonly
-from bot.engine.freshness import ensure_database
+from bot.engine.freshness import require_current
 
 
 @dataclass
@@ -29,9 +30,9 @@ def data_version_of(db: StatsDB) -> str:
 
 
 def start(db_path: Path | None = None, commands_dir: Path | None = None) -> Service:
-    """Build the database first when it is missing or older than data/ (pandas loads only then)."""
+    """Raises StaleDatabase when the database is missing or was built from other data."""
     db_path = db_path or paths.database_path()
-    ensure_database(paths.data_dir(), db_path)
+    require_current(paths.data_dir(), db_path)
     db = open_readonly(db_path)
     catalog = load_catalog(commands_dir or paths.commands_dir())
     return Service(Engine(db, catalog, data_version_of(db)), db, catalog)

@@ -12,7 +12,7 @@ import asyncio
 import io
 import logging
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot.app.answering import Prepared, answer_message, prepare
 from bot.app.autocomplete import MAX_CHOICES
 from bot.app.command_form import FIELDS, form_toml, form_values
+from bot.app.context import BotContext, Interaction
 from bot.app.moderator_embeds import (
     code,
     history_embed,
@@ -44,11 +45,6 @@ from bot.engine.catalog import Command
 from bot.guilds.catalogs import including
 from bot.guilds.moderation import MAX_TOML, Verdict, shadowing, validate
 from bot.guilds.state import GuildCommand, StateError
-
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
 
 log = logging.getLogger("immistats.discord")
 ACTIONS = {False: "added", True: "edited"}
@@ -101,8 +97,9 @@ class Moderators(
     State reads are single indexed lookups, run in a thread without deferring so that a form can
     still be the first response; validating and previewing run through off_loop."""
 
-    def __init__(self, bot: ImmistatsBot):
+    def __init__(self, bot: BotContext, max_commands: int = MAX_COMMANDS):
         self.bot = bot
+        self.max_commands = max_commands
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         check_moderator(interaction)
@@ -208,7 +205,7 @@ class Moderators(
         chart: Literal["bar", "line"] | None = None,
     ) -> None:
         stored = await asyncio.to_thread(self.bot.state.commands, interaction.guild_id)
-        if len(stored) >= MAX_COMMANDS:
+        if len(stored) >= self.max_commands:
             raise Refused(
                 f"This server has {len(stored)} commands, the most it may have; remove one first."
             )
@@ -340,3 +337,8 @@ class Moderators(
     async def wanted_questions(self, interaction: Interaction) -> None:
         wanted = await asyncio.to_thread(self.bot.state.wanted, interaction.guild_id, WANTED_SHOWN)
         await send(interaction, embed=wanted_embed(wanted), ephemeral=True)
+
+
+async def setup(bot: BotContext) -> None:
+    """Extension entry point: `load_extension` calls this from the bot's setup_hook."""
+    await bot.add_cog(Moderators(bot))

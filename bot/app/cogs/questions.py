@@ -8,22 +8,17 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app.answering import send_answer
 from bot.app.autocomplete import Completion, match_choice, option_param, year_options, years_of
+from bot.app.context import BotContext, Interaction
 from bot.app.respond import Refused, rate_limited, tell
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog, Command
-
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
 
 log = logging.getLogger("immistats.discord")
 C = TypeVar("C", int, str)
@@ -170,7 +165,7 @@ async def choices_for(
 class Questions(commands.Cog):
     """The doors to the figures: free text, or a metric and years picked from lists."""
 
-    def __init__(self, bot: ImmistatsBot):
+    def __init__(self, bot: BotContext):
         self.bot = bot
 
     async def _ask_command(self, interaction: Interaction, command: Command, **how: Any) -> None:
@@ -289,3 +284,8 @@ class Questions(commands.Cog):
         if (command := await command_for(interaction, metric)) is None:
             return
         await self._ask_command(interaction, command, years=(start, end), kind="range")
+
+
+async def setup(bot: BotContext) -> None:
+    """Extension entry point: `load_extension` calls this from the bot's setup_hook."""
+    await bot.add_cog(Questions(bot))

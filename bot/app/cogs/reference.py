@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
 from bot.app.autocomplete import years_of
 from bot.app.cogs.questions import command_for, metric_autocomplete
+from bot.app.context import BotContext, Interaction
 from bot.app.embeds import about_embed, define_embed, help_embed, sources_embed
 from bot.app.respond import off_loop, send, tell
 from bot.engine.answer import SourceRef
 from bot.engine.answering import Engine
 from bot.engine.catalog import Command
-
-if TYPE_CHECKING:
-    from bot.app.client import ImmistatsBot
-
-    Interaction = discord.Interaction[ImmistatsBot]
 
 log = logging.getLogger("immistats.discord")
 KIND_ORDER = {"official": 0, "research": 1, "secondary": 2}
@@ -62,7 +56,7 @@ async def term_autocomplete(
 class Reference(commands.Cog):
     """Sources, definitions, version and help: answered from memory, so no per-user limit."""
 
-    def __init__(self, bot: ImmistatsBot):
+    def __init__(self, bot: BotContext):
         self.bot = bot
 
     @app_commands.command(name="sources", description="The publications behind the figures")
@@ -106,3 +100,8 @@ class Reference(commands.Cog):
     @app_commands.command(name="help", description="Every command, with examples")
     async def help(self, interaction: Interaction) -> None:
         await send(interaction, embed=help_embed(self.bot.service.catalog))
+
+
+async def setup(bot: BotContext) -> None:
+    """Extension entry point: `load_extension` calls this from the bot's setup_hook."""
+    await bot.add_cog(Reference(bot))
