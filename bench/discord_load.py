@@ -1,5 +1,5 @@
 """Load run: many `/ask` interactions at once through the real discord.py client and the local
-Discord stand-in (tests/discord_standin.py). Prints how many were answered and p50/p99 latency from
+Discord stand-in (tests/standin/). Prints how many were answered and p50/p99 latency from
 the interaction arriving to the final message the user sees. Not a test; asserts nothing.
 
     python bench/discord_load.py [--count 200]
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app.client import create_bot  # noqa: E402
 from bot.engine.service import start  # noqa: E402
-from tests.discord_standin import StandIn, slash_payload  # noqa: E402
+from tests.standin import StandIn, slash_payload  # noqa: E402
 
 QUESTIONS = [
     "terminations in 2023",

@@ -45,9 +45,9 @@ def engine(service):
 
 @pytest.fixture
 async def standin(monkeypatch):
-    """A started :class:`tests.discord_standin.StandIn` with discord.py's REST base URLs pointed
+    """A started :class:`tests.standin.StandIn` with discord.py's REST base URLs pointed
     at it (restored by monkeypatch afterwards). One per test: its log starts empty."""
-    from tests.discord_standin import StandIn
+    from tests.standin import StandIn
 
     async with StandIn() as server:
         server.patch_discord(monkeypatch.setattr)

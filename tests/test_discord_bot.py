@@ -24,7 +24,7 @@ from bot.app.client import ImmistatsBot, create_bot, sync_global
 from bot.app.embeds import answer_embed
 from bot.cli import BAD_TOKEN, NO_TOKEN, main
 from bot.engine.service import start
-from tests.discord_standin import (
+from tests.standin import (
     APP_PERMISSIONS_NO_FILES,
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,

@@ -19,7 +19,7 @@ from bot.app import moderator_views
 from bot.app.client import ImmistatsBot, create_bot
 from bot.app.moderator_views import IN_A_SERVER, MANAGE_SERVER
 from bot.guilds.moderation import MAX_TOML
-from tests.discord_standin import (
+from tests.standin import (
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,

@@ -18,7 +18,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.discord_standin import (
+from tests.standin import (
     APP_ID,
     APP_PERMISSIONS_NO_FILES,
     AUTOCOMPLETE_RESULT,
