@@ -139,3 +139,13 @@ def test_an_unsure_reading_answers_and_offers_the_alternatives(engine):
         "Asylum cases terminated or closed without a decision on the merits"
     ]
     assert engine.ask("terminations 2023").suggestions == []
+
+
+def test_the_asked_time_travels_with_the_answer_to_another_command(engine):
+    """A "did you mean" button asks another command about the same time, not a decoded dict."""
+    first = engine.ask("terminations 2020 vs 2023")
+    assert (first.time.kind, first.time.years) == ("compare", (2020, 2023))
+    other = engine.ask_command("court-completions", time=first.time)
+    assert other.time == first.time
+    assert other.params["years"] == [2020, 2023]
+    assert other.period == "FY2020 vs FY2023"

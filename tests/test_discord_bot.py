@@ -24,6 +24,7 @@ from bot.app.client import ImmistatsBot, create_bot, sync_global
 from bot.app.embeds import answer_embed
 from bot.cli import BAD_TOKEN, NO_TOKEN, main
 from bot.engine.service import start
+from bot.engine.timewords import TimeAsk
 from tests.standin import (
     APP_PERMISSIONS_NO_FILES,
     AUTOCOMPLETE_RESULT,
@@ -222,7 +223,7 @@ async def test_a_direct_message_is_answered(standin, bot):
 
 async def test_the_largest_answer_fits_discords_limits(standin, bot, service):
     def size(name: str) -> int:
-        answer = service.engine.ask_command(name, years=(1990, 2030), kind="range")
+        answer = service.engine.ask_command(name, time=TimeAsk.asked("range", (1990, 2030)))
         return len(answer_embed(answer, chart_filename="chart.png"))
 
     largest = max((c.name for c in service.catalog), key=size)

@@ -18,6 +18,7 @@ from bot.app.embeds import (
     sources_embed,
 )
 from bot.engine.answer import Answer, Disagreement, SourceRef
+from bot.engine.timewords import TimeAsk
 
 SOURCE = SourceRef(
     "s", "Publisher " * 30, "Title " * 60, "https://example.org/x", "2024", "official"
@@ -47,7 +48,7 @@ def test_every_command_answer_fits(service):
     for command in service.catalog:
         for kind in ("latest", "range"):
             years = () if kind == "latest" else (1990, 2030)
-            answer = service.engine.ask_command(command.name, years=years, kind=kind)
+            answer = service.engine.ask_command(command.name, time=TimeAsk.asked(kind, years))
             within_limits(answer_embed(answer, chart_filename=CHART_FILENAME))
 
 

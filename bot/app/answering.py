@@ -79,17 +79,6 @@ async def send_answer(
     await send(interaction, **answer_message(prepared, view))
 
 
-def time_of(params: dict[str, object]) -> tuple[tuple[int, ...], str]:
-    """The years and kind of an answer's period, to ask another command about the same time."""
-    if isinstance(years := params.get("years"), list):
-        return tuple(int(y) for y in years), "compare"
-    if "start" in params and "end" in params:
-        return (int(str(params["start"])), int(str(params["end"]))), "range"
-    if "year" in params:
-        return (int(str(params["year"])),), "single"
-    return (), "latest"
-
-
 async def answer_alternative(interaction: Interaction, answer: Answer, name: str) -> None:
     """A "did you mean" button: the same period and filters, asked of the other command."""
     limiter = interaction.client.limiter
@@ -101,9 +90,6 @@ async def answer_alternative(interaction: Interaction, answer: Answer, name: str
         await tell(interaction, "That command is no longer available here.")
         return
     engine = interaction.client.service.engine
-    years, kind = time_of(answer.params)
-    choices = {k: v for k, v in answer.params.items() if isinstance(v, str) and v != "all"}
-    compute = partial(
-        engine.ask_command, name, years=years, kind=kind, choices=choices, catalog=catalog
-    )
+    choices = {k: v for k, v in answer.sql_params.items() if isinstance(v, str) and v != "all"}
+    compute = partial(engine.ask_command, name, time=answer.time, choices=choices, catalog=catalog)
     await send_answer(interaction, compute, catalog)

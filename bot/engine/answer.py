@@ -4,7 +4,9 @@ The CLI, the JSON output, the chart and the Discord embed all draw the same Answ
 their sources cannot drift apart between faces.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from bot.engine.timewords import TimeAsk
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Answer:
     command: str | None = None
     title: str = ""
     params: dict[str, object] = field(default_factory=dict)
+    time: TimeAsk = field(default_factory=lambda: TimeAsk("none"))  # the period as asked
     period: str = ""  # "FY2023 (Oct 2022–Sep 2023)"
     value: float | None = None
     value_text: str = ""
@@ -71,10 +74,6 @@ class Answer:
     suggested_commands: list[str] = field(default_factory=list)  # the same, as command names
     chart_kind: str = "bar"
     chart_title: str = ""
-    alt_text: str = ""
     sql: str = ""
     sql_params: dict[str, object] = field(default_factory=dict)
     data_version: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)

@@ -14,7 +14,7 @@ from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value, long_label, range_label, short_label
 from bot.engine.periods import parse_period
 from bot.engine.question import Intent, Reading, read_question
-from bot.engine.timewords import TimeAsk
+from bot.engine.timewords import LATEST, TimeAsk
 
 MAX_BARS = 30  # a chart wider than this stops being readable at Discord's size
 FLAG_NOTICES = {
@@ -116,16 +116,15 @@ class Engine:
         self,
         name: str,
         *,
-        years: tuple[int, ...] = (),
-        kind: str = "single",
+        time: TimeAsk = LATEST,
         choices: dict[str, str] | None = None,
         question: str = "",
         catalog: Catalog | None = None,
     ) -> Answer:
         """The structured door (/stat, /compare, /trend, /run, a "did you mean" button): no reading.
 
-        kind is single, range, compare, since or latest, as in TimeAsk; years are fiscal (or
-        calendar) years. Unknown choice values fall back to the parameter's default.
+        `time` is usually `TimeAsk.asked(kind, years)`; years are fiscal (or calendar) years.
+        Unknown choice values fall back to the parameter's default.
         """
         catalog = catalog or self.catalog
         command = catalog.commands[name]
@@ -134,9 +133,6 @@ class Engine:
             for p in command.sql_params
             if (v := (choices or {}).get(p.name)) is not None and v in p.choices
         }
-        if kind == "range" and years:
-            years = tuple(range(min(years), max(years) + 1))
-        time = TimeAsk(kind if years or kind == "latest" else "latest", tuple(years))
         intent = Intent(name, valid, time, 1.0)
         return self.answer(intent, question or _question_for(command, time), catalog)
 
@@ -187,6 +183,7 @@ class Engine:
             command=command.name,
             title=command.title,
             params=dict(bound),
+            time=intent.time,
             unit=command.unit,
             chart_kind=command.chart.kind,
             sql=command.sql.strip(),

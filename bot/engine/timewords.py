@@ -67,6 +67,14 @@ class TimeAsk:
     spans: tuple[tuple[int, int], ...] = ()  # character spans used, removed before matching words
     month: str | None = None  # YYYY-MM when the question names a calendar month
 
+    @classmethod
+    def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
+        """A time picked from options rather than read from words (/stat, /trend, a button):
+        a range covers every year between its ends; no years means the latest period."""
+        if kind == "range" and years:
+            years = tuple(range(min(years), max(years) + 1))
+        return cls(kind if years else "latest", tuple(years))
+
     @property
     def caveat(self) -> str | None:
         if not self.administration:
@@ -74,6 +82,9 @@ class TimeAsk:
         return ADMINISTRATION_CAVEAT.format(
             label=self.administration, start=self.years[0], end=self.years[-1]
         )
+
+
+LATEST = TimeAsk("latest")
 
 
 def _expand(token: str) -> int:

@@ -128,7 +128,7 @@ class Moderators(
             if not verdict.ok or verdict.command is None:
                 return verdict, None
             trial = including(catalog, verdict.command)
-            ask = partial(engine.ask_command, verdict.command.name, kind="latest", catalog=trial)
+            ask = partial(engine.ask_command, verdict.command.name, catalog=trial)
             return verdict, prepare(ask, may_attach)
 
         verdict, prepared = await off_loop(interaction, check, ephemeral=True)

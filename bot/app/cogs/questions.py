@@ -19,6 +19,7 @@ from bot.app.context import BotContext, Interaction
 from bot.app.respond import Refused, rate_limited, tell
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog, Command
+from bot.engine.timewords import LATEST, TimeAsk
 
 log = logging.getLogger("immistats.discord")
 C = TypeVar("C", int, str)
@@ -111,19 +112,19 @@ async def run_year_autocomplete(
     return year_options(years_of(periods), str(current or ""))
 
 
-def run_time(year: int | None, start: int | None, end: int | None) -> tuple[tuple[int, ...], str]:
-    """/run's year options as the engine's years and kind; refuses a mix it cannot read."""
+def run_time(year: int | None, start: int | None, end: int | None) -> TimeAsk:
+    """/run's year options as the engine's asked time; refuses a mix it cannot read."""
     if year is not None and (start is not None or end is not None):
         raise Refused("Give either `year`, or `start` (and `end`) for a span, not both.")
     if year is not None:
-        return (year,), "single"
+        return TimeAsk.asked("single", (year,))
     if start is not None and end is not None:
-        return (min(start, end), max(start, end)), "range"
+        return TimeAsk.asked("range", (start, end))
     if start is not None:
-        return (start,), "since"
+        return TimeAsk.asked("since", (start,))
     if end is not None:
         raise Refused("Give `start` with `end`, or just `year`.")
-    return (), "latest"
+    return LATEST
 
 
 async def command_for(interaction: Interaction, metric: str) -> Command | None:
@@ -213,7 +214,7 @@ class Questions(commands.Cog):
         start: Year | None = None,
         end: Year | None = None,
     ) -> None:
-        years, kind = run_time(year, start, end)
+        time = run_time(year, start, end)
         catalog = await self.bot.catalog_for(interaction)
         command = catalog.get(name.strip().lower())
         if command is None:
@@ -221,7 +222,7 @@ class Questions(commands.Cog):
                 f"No query named “{_echo(name)}” here; pick one from the list as you type."
             )
         engine = self.bot.service.engine
-        compute = partial(engine.ask_command, command.name, years=years, kind=kind, catalog=catalog)
+        compute = partial(engine.ask_command, command.name, time=time, catalog=catalog)
         await send_answer(interaction, compute, catalog)
 
     @app_commands.command(name="stat", description="One figure: pick a metric and a year")
@@ -251,7 +252,9 @@ class Questions(commands.Cog):
         options = {"region": region, "citizenship": citizenship}
         if (choices := await choices_for(interaction, command, options)) is None:
             return
-        await self._ask_command(interaction, command, years=(year,), kind="single", choices=choices)
+        await self._ask_command(
+            interaction, command, time=TimeAsk.asked("single", (year,)), choices=choices
+        )
 
     @app_commands.command(name="compare", description="Two years of one metric side by side")
     @app_commands.describe(
@@ -268,7 +271,9 @@ class Questions(commands.Cog):
     ) -> None:
         if (command := await command_for(interaction, metric)) is None:
             return
-        await self._ask_command(interaction, command, years=(first, second), kind="compare")
+        await self._ask_command(
+            interaction, command, time=TimeAsk.asked("compare", (first, second))
+        )
 
     @app_commands.command(name="trend", description="A metric over a span of years, with its chart")
     @app_commands.describe(
@@ -283,7 +288,7 @@ class Questions(commands.Cog):
     async def trend(self, interaction: Interaction, metric: str, start: Year, end: Year) -> None:
         if (command := await command_for(interaction, metric)) is None:
             return
-        await self._ask_command(interaction, command, years=(start, end), kind="range")
+        await self._ask_command(interaction, command, time=TimeAsk.asked("range", (start, end)))
 
 
 async def setup(bot: BotContext) -> None:

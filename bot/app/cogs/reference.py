@@ -17,6 +17,7 @@ from bot.app.respond import off_loop, send, tell
 from bot.engine.answer import SourceRef
 from bot.engine.answering import Engine
 from bot.engine.catalog import Command
+from bot.engine.timewords import TimeAsk
 
 log = logging.getLogger("immistats.discord")
 KIND_ORDER = {"official": 0, "research": 1, "secondary": 2}
@@ -37,7 +38,9 @@ def command_sources(engine: Engine, command: Command) -> list[SourceRef]:
     ids = list(command.sources)
     years = [year for year, _ in years_of(engine.periods(command.name))]
     if years:
-        answer = engine.ask_command(command.name, years=(min(years), max(years)), kind="range")
+        answer = engine.ask_command(
+            command.name, time=TimeAsk.asked("range", (min(years), max(years)))
+        )
         ids = [s.id for s in answer.sources] + [d.source.id for d in answer.sources_differ] + ids
     return [engine.sources[i] for i in dict.fromkeys(ids) if i in engine.sources]
 
