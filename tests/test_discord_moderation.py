@@ -418,14 +418,12 @@ async def test_list_and_show_mark_a_command_that_no_longer_validates(standin, bo
         assert [c["value"] for c in (await standin.send(bot, typing)).choices] == expected
 
 
-async def test_a_full_server_and_a_command_too_long_for_the_form_are_told_what_to_do(
-    standin, bot, monkeypatch
-):
+async def test_a_full_server_and_a_command_too_long_for_the_form_are_told_what_to_do(standin, bot):
     long_aliases = ", ".join(f'"alias number {i} {"x" * 40}"' for i in range(40))
     bot.state.add(GUILD_ID, NAME, FILE_TOML.replace('"ice test removals"', long_aliases), USER_ID)
     too_long = await standin.send(bot, moderator("edit", {"name": NAME}))
     assert too_long.type == CHANNEL_MESSAGE and "too long for the form" in too_long.final.content
-    monkeypatch.setattr("bot.app.cogs.moderators.MAX_COMMANDS", 1)
+    bot.get_cog("Moderators").max_commands = 1
     full = await standin.send(bot, moderator("add"))
     assert full.final.content.startswith("This server has 1 commands, the most it may have")
 
