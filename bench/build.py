@@ -1,6 +1,8 @@
 """Benchmark: full database build from data/ (target under 10 s). Prints figures; asserts nothing.
 
-python bench/build.py [--runs 5]
+python bench/build.py [--runs 5 | --quick]
+
+--quick builds once, so CI can check the script still works.
 """
 
 import argparse
@@ -16,7 +18,9 @@ from bot.data.ingest import build
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--quick", action="store_true", help="one run: does it still work?")
+    args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
     seconds = []
     with tempfile.TemporaryDirectory() as folder:
         for run in range(runs):

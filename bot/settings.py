@@ -1,4 +1,9 @@
-"""The bot's settings: the environment first, then a `.env` file, so a token never lives in the repo.
+"""Every setting the project reads, in one place: the environment first, then a `.env` file, so a
+token never lives in the repo.
+
+Variables: IMMISTATS_HOME, IMMISTATS_DB, IMMISTATS_STATE, DISCORD_TOKEN, DISCORD_GUILD_ID,
+SHARD_COUNT, SHARD_IDS, and the per-user folders XDG_CACHE_HOME and XDG_DATA_HOME. Where the
+data/ and commands/ folders are is worked out from these in `bot.paths`.
 
 A tiny reader (KEY=VALUE lines, # comments, optional quotes and `export`) instead of a dependency.
 """
@@ -7,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import paths
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 class SettingsError(ValueError):
@@ -34,19 +39,86 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+def _from(name: str, files: list[Path]) -> str | None:
+    """The environment wins over the files, in order; an empty value counts as unset."""
+    if value := os.environ.get(name, "").strip():
+        return value
+    for path in files:
+        if value := read_env_file(path).get(name, "").strip():
+            return value
+    return None
+
+
+def checkout_root() -> Path | None:
+    """The clone the package runs from (an editable install, the tests), or None when the package
+    is installed in site-packages, whose parent folder is not ours to write to."""
+    root = PACKAGE_DIR.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def home_setting() -> Path | None:
+    """IMMISTATS_HOME, from the environment or the working directory's .env only: it says where
+    the other .env file is, so it cannot come from that one."""
+    text = _from("IMMISTATS_HOME", [Path.cwd() / ".env"])
+    return Path(text).expanduser().resolve() if text else None
+
+
+def own_folder() -> Path | None:
+    """IMMISTATS_HOME or the clone: a folder of the user's own, so the built database, the state
+    and a .env file sit there. None for an installed copy (see `user_cache_dir` and `user_data_dir`)."""
+    return home_setting() or checkout_root()
+
+
 def env_files() -> list[Path]:
-    """The working directory's .env, then the one in IMMISTATS_HOME (or the repository root)."""
-    return list(dict.fromkeys([Path.cwd() / ".env", paths.home() / ".env"]))
+    """The working directory's .env, then the one in IMMISTATS_HOME (or the clone's root)."""
+    files = [Path.cwd() / ".env"]
+    if (folder := own_folder()) is not None:
+        files.append(folder / ".env")
+    return list(dict.fromkeys(files))
 
 
 def setting(name: str) -> str | None:
     """The environment wins over .env files; an empty value counts as unset."""
-    if value := os.environ.get(name, "").strip():
-        return value
-    for path in env_files():
-        if value := read_env_file(path).get(name, "").strip():
-            return value
-    return None
+    return _from(name, env_files())
+
+
+def _path_setting(name: str) -> Path | None:
+    text = setting(name)
+    return Path(text).expanduser().resolve() if text else None
+
+
+def database_setting() -> Path | None:
+    """IMMISTATS_DB: where the built statistics database goes instead (tests build into tmp)."""
+    return _path_setting("IMMISTATS_DB")
+
+
+def _user_folder(variable: str, default: str) -> Path:
+    """A per-user folder by the XDG convention, with immistats' own subfolder."""
+    text = os.environ.get(variable, "").strip()
+    base = Path(text) if os.path.isabs(text) else Path.home() / default
+    return base / "immistats"
+
+
+def user_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/immistats or ~/.cache/immistats: the installed copy's built database,
+    which can always be rebuilt from the shipped data/."""
+    return _user_folder("XDG_CACHE_HOME", ".cache")
+
+
+def user_data_dir() -> Path:
+    """$XDG_DATA_HOME/immistats or ~/.local/share/immistats: the installed copy's state database,
+    which holds moderators' work and must not be thrown away like a cache."""
+    return _user_folder("XDG_DATA_HOME", ".local/share")
+
+
+def state_path() -> Path:
+    """IMMISTATS_STATE: the bot's own writable database (guild commands, audit log, wanted
+    questions), kept apart from the read-only statistics database."""
+    if (path := _path_setting("IMMISTATS_STATE")) is not None:
+        return path
+    if (folder := own_folder()) is not None:
+        return folder / "state" / "immistats-state.db"
+    return user_data_dir() / "immistats-state.db"
 
 
 @dataclass(frozen=True)
@@ -86,10 +158,3 @@ def dev_guild_id() -> int | None:
     """DISCORD_GUILD_ID: a test server that gets the commands at once, at every start."""
     text = setting("DISCORD_GUILD_ID")
     return _integer("DISCORD_GUILD_ID", text) if text else None
-
-
-def state_path() -> Path:
-    """IMMISTATS_STATE: the bot's own writable database (guild commands, audit log, wanted
-    questions), kept apart from the read-only statistics database."""
-    text = setting("IMMISTATS_STATE")
-    return Path(text).expanduser() if text else paths.home() / "state" / "immistats-state.db"
