@@ -122,10 +122,6 @@ def test_row_cap_reports_truncation(db: StatsDB) -> None:
     assert exact.truncated is False
 
 
-def test_tables_lists_tables_and_views_but_not_internals(db: StatsDB) -> None:
-    assert db.tables() == {"sources", "figures", "annual_totals"}  # not sqlite_sequence
-
-
 HOSTILE = [
     ("INSERT INTO figures (metric) VALUES ('x')", "only SELECT statements are allowed"),
     ("UPDATE figures SET value = 0", "only SELECT statements are allowed"),
@@ -217,14 +213,6 @@ def test_parameters_are_named_and_complete(
 ) -> None:
     with pytest.raises(ParameterError, match=reason):
         db.query(sql, params)  # type: ignore[arg-type]
-
-
-def test_check_compiles_without_running(db: StatsDB) -> None:
-    db.check("SELECT total FROM annual_totals WHERE period = :year", {"year": None})
-    with pytest.raises(ParameterError, match=":metric has no value"):
-        db.check("SELECT * FROM figures WHERE metric = :metric", {"year": None})
-    with pytest.raises(QueryRefused, match="only SELECT"):
-        db.check("DELETE FROM figures")
 
 
 def test_missing_database_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bot.data.importers import cbp_nationwide, cbp_southwest, ohss_khsm, registry, usbp_pdf
+from bot.data.importers import cbp, ohss_khsm, registry, usbp_pdf
 from bot.data.importers.common import FetchError, FormatError, ImportFailed, calendar_month
 from bot.data.imports import run_import
 
@@ -59,9 +59,9 @@ def test_nationwide_maps_fiscal_months_to_calendar_months():
         '2023,FYTD,JAN,Other,FL,FMUA,"CHINA, PEOPLES REPUBLIC OF",Title 42,"1,234"',
         "2023,FYTD,SEP,Northern Land Border,WA,Single Adults,CANADA,Title 8,0",
     ]
-    raw = csv_bytes(cbp_nationwide.FORMAT.header, rows, crlf=True, bom=True)
-    frame = cbp_nationwide.read(raw, "cbp_x", NW21)
-    assert list(frame.columns) == cbp_nationwide.COLUMNS
+    raw = csv_bytes(cbp.NATIONWIDE.format.header, rows, crlf=True, bom=True)
+    frame = cbp.NATIONWIDE.read(raw, "cbp_x", NW21)
+    assert list(frame.columns) == cbp.NATIONWIDE.columns
     assert frame["month"].tolist() == ["2022-10", "2023-01", "2023-09"]
     assert frame["encounters"].tolist() == [7, 1234, 0]
     assert frame["citizenship"].tolist()[1] == "CHINA, PEOPLES REPUBLIC OF"
@@ -90,7 +90,7 @@ def test_calendar_month_across_the_year_boundary():
 def test_nationwide_bad_row_names_file_row_and_reason(row, line, reason):
     rows = ["2023,FYTD,OCT,Southwest Land Border,TX,Single Adults,MEXICO,Title 8,7", row]
     with pytest.raises(FormatError) as caught:
-        cbp_nationwide.read(csv_bytes(cbp_nationwide.FORMAT.header, rows), "id", NW21)
+        cbp.NATIONWIDE.read(csv_bytes(cbp.NATIONWIDE.format.header, rows), "id", NW21)
     problem = caught.value.problems[0]
     assert (problem.file, problem.row) == (NW21, line)
     assert reason in problem.reason
@@ -98,10 +98,10 @@ def test_nationwide_bad_row_names_file_row_and_reason(row, line, reason):
 
 
 def test_nationwide_wrong_header_is_refused_at_row_1():
-    header = list(cbp_nationwide.FORMAT.header)
+    header = list(cbp.NATIONWIDE.format.header)
     header[2] = "Month"
     with pytest.raises(FormatError) as caught:
-        cbp_nationwide.read(csv_bytes(tuple(header), nw_rows(2023)), "id", NW21)
+        cbp.NATIONWIDE.read(csv_bytes(tuple(header), nw_rows(2023)), "id", NW21)
     problem = caught.value.problems[0]
     assert problem.row == 1
     assert "column 3 is 'Month', expected 'Month (abbv)'" in problem.reason
@@ -114,7 +114,7 @@ def test_every_bad_row_is_reported_one_line_each():
         "2023,FYTD,XYZ,Other,FL,FMUA,CUBA,Title 8,4",
     ]
     with pytest.raises(FormatError) as caught:
-        cbp_nationwide.read(csv_bytes(cbp_nationwide.FORMAT.header, rows), "id", NW21)
+        cbp.NATIONWIDE.read(csv_bytes(cbp.NATIONWIDE.format.header, rows), "id", NW21)
     lines = str(caught.value).splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{NW21}: row 2: negative count")
@@ -123,7 +123,7 @@ def test_every_bad_row_is_reported_one_line_each():
 
 def test_html_page_instead_of_csv_is_named_plainly():
     with pytest.raises(FormatError, match="web page"):
-        cbp_nationwide.read(b"<!DOCTYPE html><html>Access denied</html>", "id", NW21)
+        cbp.NATIONWIDE.read(b"<!DOCTYPE html><html>Access denied</html>", "id", NW21)
 
 
 def test_source_ids_follow_cbp_file_names():
@@ -137,7 +137,7 @@ def test_source_ids_follow_cbp_file_names():
 
 
 def test_newest_file_wins_for_the_years_it_covers(tmp_path):
-    header = cbp_nationwide.FORMAT.header
+    header = cbp.NATIONWIDE.format.header
     old = write(tmp_path / NW20, csv_bytes(header, nw_rows(2020, 10) + nw_rows(2021, 100)))
     new = write(tmp_path / NW21, csv_bytes(header, nw_rows(2021, 200) + nw_rows(2024, 300)))
     out = run_import("cbp-nationwide", [str(old), str(new)], tmp_path / "a")
@@ -153,7 +153,7 @@ def test_newest_file_wins_for_the_years_it_covers(tmp_path):
 
 
 def test_bad_source_leaves_the_existing_table_untouched(tmp_path):
-    header = cbp_nationwide.FORMAT.header
+    header = cbp.NATIONWIDE.format.header
     good = write(tmp_path / NW20, csv_bytes(header, nw_rows(2020)))
     bad = write(tmp_path / NW21, csv_bytes(header, [*nw_rows(2021)[:1], nw_rows(2021)[0]]))
     out_dir = tmp_path / "data"
@@ -166,19 +166,19 @@ def test_bad_source_leaves_the_existing_table_untouched(tmp_path):
 
 
 def test_same_input_gives_identical_bytes(tmp_path):
-    src = write(tmp_path / NW21, csv_bytes(cbp_nationwide.FORMAT.header, nw_rows(2022)))
+    src = write(tmp_path / NW21, csv_bytes(cbp.NATIONWIDE.format.header, nw_rows(2022)))
     first = run_import("cbp-nationwide", [str(src)], tmp_path / "one").read_bytes()
     second = run_import("cbp-nationwide", [str(src)], tmp_path / "two").read_bytes()
     assert first == second
     assert first[4:8] == b"\0\0\0\0"  # gzip mtime 0
-    assert gzip.decompress(first).decode().splitlines()[0] == ",".join(cbp_nationwide.COLUMNS)
+    assert gzip.decompress(first).decode().splitlines()[0] == ",".join(cbp.NATIONWIDE.columns)
 
 
 def test_rows_are_sorted_whatever_the_input_order(tmp_path):
     rows = nw_rows(2022)
-    a = write(tmp_path / NW21, csv_bytes(cbp_nationwide.FORMAT.header, rows))
+    a = write(tmp_path / NW21, csv_bytes(cbp.NATIONWIDE.format.header, rows))
     out_a = run_import("cbp-nationwide", [str(a)], tmp_path / "a").read_bytes()
-    b = write(tmp_path / NW21, csv_bytes(cbp_nationwide.FORMAT.header, rows[::-1]))
+    b = write(tmp_path / NW21, csv_bytes(cbp.NATIONWIDE.format.header, rows[::-1]))
     out_b = run_import("cbp-nationwide", [str(b)], tmp_path / "b").read_bytes()
     assert out_a == out_b
 
@@ -192,8 +192,8 @@ def sw_row(year: str, month: str, count: int, grouping: str = "FYTD") -> str:
 
 def test_southwest_reads_fytd_year_and_remaining_months():
     rows = [sw_row("2024", "SEP", 3, "Remaining"), sw_row("2025 (FYTD)", "AUG", 1985)]
-    frame = cbp_southwest.read(csv_bytes(cbp_southwest.FORMAT.header, rows), "sw", SW)
-    assert list(frame.columns) == cbp_southwest.COLUMNS
+    frame = cbp.SOUTHWEST.read(csv_bytes(cbp.SOUTHWEST.format.header, rows), "sw", SW)
+    assert list(frame.columns) == cbp.SOUTHWEST.columns
     assert frame[["fiscal_year", "month", "encounters"]].values.tolist() == [
         [2024, "2024-09", 3],
         [2025, "2025-08", 1985],
@@ -204,13 +204,13 @@ def test_southwest_reads_fytd_year_and_remaining_months():
 def test_southwest_unknown_month_grouping_is_refused():
     rows = [sw_row("2024", "SEP", 3, "Quarter")]
     with pytest.raises(FormatError, match=r"row 2: Month Grouping 'Quarter'"):
-        cbp_southwest.read(csv_bytes(cbp_southwest.FORMAT.header, rows), "sw", SW)
+        cbp.SOUTHWEST.read(csv_bytes(cbp.SOUTHWEST.format.header, rows), "sw", SW)
 
 
 def test_southwest_rejects_the_nationwide_layout():
-    raw = csv_bytes(cbp_nationwide.FORMAT.header, nw_rows(2022))
+    raw = csv_bytes(cbp.NATIONWIDE.format.header, nw_rows(2022))
     with pytest.raises(FormatError, match="header column 4 is 'Land Border Region'"):
-        cbp_southwest.read(raw, "sw", SW)
+        cbp.SOUTHWEST.read(raw, "sw", SW)
 
 
 def test_no_default_url_says_where_to_download(tmp_path):
@@ -260,7 +260,7 @@ def http_root(tmp_path):
 def test_import_from_url(http_root, tmp_path):
     root, base = http_root
     (root / "2024-10").mkdir()
-    write(root / "2024-10" / NW21, csv_bytes(cbp_nationwide.FORMAT.header, nw_rows(2024, 40)))
+    write(root / "2024-10" / NW21, csv_bytes(cbp.NATIONWIDE.format.header, nw_rows(2024, 40)))
     messages: list[str] = []
     out = run_import(
         "cbp-nationwide", [f"{base}/2024-10/{NW21}"], tmp_path / "data", report=messages.append
@@ -543,7 +543,7 @@ def shipped(name: str) -> pd.DataFrame:
 
 def test_shipped_nationwide_matches_cbp_fiscal_year_totals():
     table = shipped("cbp_encounters_monthly.csv.gz")
-    assert list(table.columns) == cbp_nationwide.COLUMNS
+    assert list(table.columns) == cbp.NATIONWIDE.columns
     totals = table.groupby("fiscal_year")["encounters"].sum().to_dict()
     assert totals == {
         2020: 646_822,
@@ -555,13 +555,13 @@ def test_shipped_nationwide_matches_cbp_fiscal_year_totals():
     sources = table.groupby("fiscal_year")["source_id"].unique().map(list).to_dict()
     assert sources[2020] == ["cbp_nationwide_state_fy20_fy23"]
     assert all(sources[y] == ["cbp_nationwide_state_fy21_fy24"] for y in (2021, 2022, 2023, 2024))
-    assert not table.duplicated(cbp_nationwide.KEY).any()
+    assert not table.duplicated(cbp.NATIONWIDE.key).any()
     assert table.groupby("fiscal_year")["month"].nunique().eq(12).all()
 
 
 def test_shipped_southwest_matches_cbp_fiscal_year_totals():
     table = shipped("cbp_southwest_monthly.csv.gz")
-    assert list(table.columns) == cbp_southwest.COLUMNS
+    assert list(table.columns) == cbp.SOUTHWEST.columns
     totals = table.groupby("fiscal_year")["encounters"].sum().to_dict()
     assert totals == {2022: 2_378_944, 2023: 2_475_669, 2024: 2_135_005, 2025: 432_059}
     assert table.loc[table["fiscal_year"] == 2025, "month"].max() == "2025-08"

@@ -38,12 +38,7 @@ from bot.data.importers import registry
 from bot.data.importers.common import ImportFailed, check_unique, last_month, newest_wins
 from bot.data.importers.fetch import TIMEOUT_SECONDS, fetch
 
-__all__ = ["ImportFailed", "run_import", "kinds"]
-
-
-def kinds() -> list[str]:
-    """Names accepted as KIND (for the CLI's choices and help)."""
-    return list(registry.KINDS)
+__all__ = ["ImportFailed", "run_import"]
 
 
 def run_import(

@@ -133,7 +133,7 @@ class Engine:
             for p in command.sql_params
             if (v := (choices or {}).get(p.name)) is not None and v in p.choices
         }
-        intent = Intent(name, valid, time, 1.0)
+        intent = Intent(name, valid, time)
         return self.answer(intent, question or _question_for(command, time), catalog)
 
     def periods(self, name: str, catalog: Catalog | None = None) -> list[str]:

@@ -171,8 +171,7 @@ class StatsDB:
         except sqlite3.Error as error:
             conn.close()
             raise DatabaseUnavailable(f"{self.path} is not a readable SQLite database") from error
-        self._tables = frozenset(name for name in names if not _internal(name))
-        self._readable = frozenset(name.lower() for name in self._tables)
+        self._readable = frozenset(name.lower() for name in names if not _internal(name))
         for limit, value in _LIMITS.items():
             conn.setlimit(limit, value)
         conn.set_authorizer(self._authorize)
@@ -184,10 +183,6 @@ class StatsDB:
         self._timed_out = False
         self._denial: str | None = None
         self._in_select = False
-
-    def tables(self) -> set[str]:
-        """The tables and views a query may read."""
-        return set(self._tables)
 
     def query(
         self,
@@ -209,17 +204,6 @@ class StatsDB:
                 return _fetch(cursor, max_rows)
             finally:
                 cursor.close()
-
-    def check(self, sql: str, params: Mapping[str, object] | None = None) -> None:
-        """Compile a query without running it (for the command catalog); raises like query().
-
-        Pass every declared parameter (None will do) so a parameter the SQL uses but the command
-        does not declare is reported.
-        """
-        statement = _single_statement(sql)
-        values = _checked_params(params)
-        with self._session(1.0) as conn:
-            self._check_select(conn, statement, values)
 
     def close(self) -> None:
         with self._lock:

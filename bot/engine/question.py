@@ -52,8 +52,6 @@ class Intent:
     command: str
     params: dict[str, str]
     time: TimeAsk
-    confidence: float  # 0..1
-    leftover: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +191,7 @@ def read_question(question: str, catalog: Catalog) -> Reading:
     best = matches[0]
     rivals = [m.command.name for m in matches[1:4]]
     confidence = _confidence(best, words)
-    intent = Intent(best.command.name, best.params, time, confidence, best.leftover)
+    intent = Intent(best.command.name, best.params, time)
     return Reading(question, intent, tuple(rivals) if confidence < 0.75 else (), time)
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.data.importers import cbp_nationwide, cbp_southwest, ohss_khsm, usbp_pdf
+from bot.data.importers import ohss_khsm, usbp_pdf
+from bot.data.importers.cbp import NATIONWIDE, SOUTHWEST
 from bot.data.importers.common import ImportFailed
 
 Reader = Callable[[bytes | Path, str, str | None], pd.DataFrame]
@@ -71,28 +72,28 @@ _KINDS = (
     ImportKind(
         name="cbp-nationwide",
         title="CBP nationwide encounters (state)",
-        reader=cbp_nationwide.read,
+        reader=NATIONWIDE.read,
         output="cbp_encounters_monthly.csv.gz",
-        columns=cbp_nationwide.COLUMNS,
-        key=cbp_nationwide.KEY,
+        columns=NATIONWIDE.columns,
+        key=NATIONWIDE.key,
         page="https://www.cbp.gov/newsroom/stats/nationwide-encounters",
         urls=(
             "https://www.cbp.gov/sites/default/files/assets/documents/2023-Nov/"
             "nationwide-encounters-fy20-fy23-state.csv",
             "https://www.cbp.gov/sites/default/files/2024-10/nationwide-encounters-fy21-fy24-state.csv",
         ),
-        name_rule=cbp_nationwide.source_id_for,
+        name_rule=NATIONWIDE.source_id_for,
         many_files=True,
     ),
     ImportKind(
         name="cbp-southwest",
         title="CBP Southwest land border encounters",
-        reader=cbp_southwest.read,
+        reader=SOUTHWEST.read,
         output="cbp_southwest_monthly.csv.gz",
-        columns=cbp_southwest.COLUMNS,
-        key=cbp_southwest.KEY,
+        columns=SOUTHWEST.columns,
+        key=SOUTHWEST.key,
         page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
-        name_rule=cbp_southwest.source_id_for,
+        name_rule=SOUTHWEST.source_id_for,
         many_files=True,
     ),
     ImportKind(
