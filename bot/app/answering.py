@@ -18,7 +18,8 @@ from bot.app.embeds import CHART_FILENAME, answer_embed, not_understood_embed
 from bot.app.respond import off_loop, send, tell, wait_message
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
-from bot.render.chart import alt_text, cached_chart
+from bot.render.alt_text import alt_text
+from bot.render.chart import cached_chart
 
 NO_ATTACH = "The chart is not attached: I don't have permission to attach files in this channel."
 
