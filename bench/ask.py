@@ -1,4 +1,5 @@
-"""Benchmark: question -> Answer, chart render, cached chart, and a cold `immistats ask` process.
+"""Benchmark: question -> Answer (also one padded with 100,000 junk characters), chart render,
+cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process.
 
 Prints figures (p50/p95 in ms); asserts nothing. The same prepared query run through raw sqlite3
 is printed beside the engine so the overhead of reading, sandboxing and answering is visible.
@@ -18,6 +19,7 @@ import sys
 import time
 
 from bot import paths
+from bot.engine.glossary import load_glossary
 from bot.engine.service import start
 from bot.render.chart import cached_chart, render_chart
 
@@ -78,6 +80,8 @@ def main() -> None:
         timed(lambda: engine.ask("encounters from Venezuela 2023"), rounds),
     )
     print(f"  overhead ratio engine / raw sqlite3: {engine_p50 / raw_p50:.1f}x")
+    junk = "terminations in 2023 " + "x" * 100_000
+    report("question with 100,000 junk characters", timed(lambda: engine.ask(junk), rounds // 10))
 
     answer = engine.ask("terminations in 2023")
     monthly = engine.ask("monthly encounters 2023")
@@ -85,6 +89,12 @@ def main() -> None:
     report("chart render, 24-month line", timed(lambda: render_chart(monthly), charts))
     cached_chart(answer)
     report("cached chart", timed(lambda: cached_chart(answer), rounds))
+
+    # Discord drops an autocomplete reply after 3 s; each keystroke asks for suggestions.
+    glossary = load_glossary(paths.data_dir() / "glossary.csv")
+    prefixes = ("a", "as", "asyl", "asylum gr", "tittle 42", "unacompanied", "zzz")
+    keystrokes = [t for p in prefixes for t in timed(lambda p=p: glossary.suggest(p), rounds // 10)]
+    report("glossary suggest, one keystroke (7 prefixes)", keystrokes)
 
     cold = timed(
         lambda: subprocess.run(

@@ -1,7 +1,6 @@
 """What an answer carries besides the number: period, comparison, sources, caveats, disagreements."""
 
 import hashlib
-import time
 
 from bot.render.text import JSON_KEYS, answer_json, render_text
 
@@ -116,10 +115,8 @@ def test_json_for_an_unknown_question_keeps_the_shape(engine):
 
 def test_a_huge_or_hostile_question_is_answered_calmly(engine, built_db):
     before = hashlib.sha256(built_db.read_bytes()).hexdigest()
-    started = time.perf_counter()
     huge = engine.ask("terminations in 2023 " + "x" * 100_000)
     hostile = engine.ask("terminations 2023'; DROP TABLE figures; --")
-    assert time.perf_counter() - started < 5  # a sanity bound, not a benchmark
     assert huge.value == 149_305
     assert hostile.value == 149_305
     assert hashlib.sha256(built_db.read_bytes()).hexdigest() == before

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 import struct
-import time
 import zlib
 
 import discord
@@ -225,17 +224,14 @@ async def bot(logged_in):
 # --- login and sync -----------------------------------------------------------------------------
 
 
-async def test_login_asks_users_me_and_application_and_is_fast(standin, logged_in):
-    started = time.perf_counter()
+async def test_login_asks_users_me_and_application(standin, logged_in):
     bot = await logged_in(TinyBot())
-    elapsed = time.perf_counter() - started
     assert standin.routes_called() == ["GET /users/@me", "GET /oauth2/applications/@me"]
     assert standin.requests[0].headers["Authorization"] == "Bot stand-in-token"
     assert bot.user.id == APP_ID and bot.user.bot
     assert bot.application_id == APP_ID
     assert bot.setup_ran
     assert not bot.is_ready() and bot.ws is None  # the gateway was never opened
-    assert elapsed < 0.5, elapsed
 
 
 async def test_tree_sync_puts_the_commands_and_echoes_ids(standin, bot):

@@ -2,7 +2,6 @@
 
 import csv
 import re
-import time
 
 import pytest
 
@@ -112,11 +111,10 @@ def test_suggest_puts_prefix_matches_first_and_stays_within_discord_limit(glossa
     assert glossary.suggest("zzzzzz") == []
 
 
-def test_suggest_is_fast_enough_for_autocomplete(glossary):
-    start = time.perf_counter()
+def test_suggest_answers_every_kind_of_prefix_within_the_limit(glossary):
+    # Its speed per keystroke is measured in bench/ask.py.
     for prefix in ("a", "as", "asyl", "asylum gr", "tittle 42", "unacompanied", "zzz"):
-        glossary.suggest(prefix)
-    assert time.perf_counter() - start < 0.5  # Discord allows 3 s per autocomplete reply
+        assert len(glossary.suggest(prefix)) <= MAX_CHOICES
 
 
 def test_see_also_names_other_terms(glossary):
