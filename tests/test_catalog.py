@@ -1,16 +1,18 @@
 """Prepared queries: the shipped catalog is sound, and a bad file is reported and skipped."""
 
+import dataclasses
+import re
 import shutil
 
 import pytest
 
-from bot.engine.catalog import load_catalog
+from bot.engine.catalog import Catalog, load_catalog, phrase_key
 from bot.engine.checks import check_catalog
+from bot.engine.command_schema import FILLED
 from tests.conftest import COMMANDS
 
 GOOD = """name = "{name}"
 title = "Test"
-description = "A test command."
 aliases = [{aliases}]
 unit = "cases"
 headline = "{{value}} cases in {{period}}"
@@ -59,6 +61,17 @@ def test_every_metric_is_served_by_some_command(service):
             GOOD.replace("{{value}}", "").format(name="nv", aliases='"n"', sql=FIGURES_SQL),
             "{value}",
         ),
+        (
+            GOOD.replace("{{period}}", "{{perod}}").format(
+                name="typo", aliases='"t"', sql=FIGURES_SQL
+            ),
+            "'headline' has {perod}, which nothing fills (it may use {value}, {period}, {unit})",
+        ),
+        (
+            GOOD.format(name="period-default", aliases='"d"', sql=FIGURES_SQL)
+            + '[params.year]\ntype = "fiscal_year"\nrequired = true\n',
+            "unknown key(s) of parameter 'year': ['required']",
+        ),
     ],
 )
 def test_a_bad_file_is_reported_with_file_line_reason_and_skipped(tmp_path, text, reason):
@@ -81,12 +94,86 @@ def test_problem_points_at_the_line_of_the_key(tmp_path):
     )
 
 
-def test_alias_collisions_are_problems(tmp_path):
-    write(tmp_path, "a", GOOD.format(name="aa", aliases='"same words"', sql=FIGURES_SQL))
-    write(tmp_path, "b", GOOD.format(name="bb", aliases='"Same  words"', sql=FIGURES_SQL))
-    problems = load_catalog(tmp_path).problems
-    assert [p.file for p in problems] == ["b.toml"]
-    assert "already used by command 'aa'" in problems[0].reason
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        ('"same words"', '"Same  words"', "alias 'Same  words'"),
+        ('"asylum cases closed"', '"Asylum-cases, closed!"', "alias 'Asylum-cases, closed!'"),
+        ('"encounters"', '"encounter"', "alias 'encounter'"),  # the engine reads them as one
+        ('"aa"', '"other words", "A.A."', "alias 'A.A.'"),  # an alias another file's name answers
+    ],
+)
+def test_words_another_file_answers_are_refused_naming_both_files(tmp_path, first, second, said):
+    write(tmp_path, "a", GOOD.format(name="aa", aliases=first, sql=FIGURES_SQL))
+    write(tmp_path, "b", GOOD.format(name="bb", aliases=second, sql=FIGURES_SQL))
+    catalog = load_catalog(tmp_path)
+    assert list(catalog.commands) == ["aa"]  # the second is not loaded: one command per phrase
+    (problem,) = catalog.problems
+    assert problem.file == "b.toml" and problem.line == 3
+    assert problem.reason.startswith(f"{said} is already answered by a.toml (")
+
+
+def test_a_name_taken_twice_is_refused(tmp_path):
+    write(tmp_path, "a", GOOD.format(name="same-name", aliases='"one"', sql=FIGURES_SQL))
+    write(tmp_path, "b", GOOD.format(name="same-name", aliases='"two"', sql=FIGURES_SQL))
+    (problem,) = load_catalog(tmp_path).problems
+    assert (problem.file, problem.line) == ("b.toml", 1)
+    assert "name 'same-name' is already answered by a.toml (name 'same-name')" in problem.reason
+
+
+def test_phrases_are_compared_as_the_engine_reads_them():
+    assert phrase_key("U.S.-Mexico  Border!") == phrase_key("us mexico border")
+    assert phrase_key("asylum-terminated") == phrase_key("Asylum terminated")
+    assert phrase_key("encounter") == phrase_key("encounters")
+    assert phrase_key("asylum grants") != phrase_key("asylum grant rate")
+
+
+def test_retired_keys_are_reported_where_they_are_and_ignored(tmp_path, service):
+    text = (
+        GOOD.format(name="old-file", aliases='"old file words"', sql=FIGURES_SQL)
+        + 'description = "Nothing shows this."\n'
+        + '\n[params.year]\ntype = "fiscal_year"\ndefault = "latest"\n'
+        + '\n[chart]\nkind = "line"\nx = "period"\ny = "value"\nhighlight = "year"\n'
+    )
+    write(tmp_path, "old-file", text)
+    catalog = load_catalog(tmp_path)
+    command = catalog.commands["old-file"]  # still answers: the keys only promised nothing
+    assert command.retired == (
+        "description",
+        "chart.x",
+        "chart.y",
+        "chart.highlight",
+        "params.year.default",
+    )
+    lines = text.splitlines()
+    where = {p.reason.split("'")[1]: p.line for p in catalog.problems}
+    assert where == {
+        "description": lines.index('description = "Nothing shows this."') + 1,
+        "chart.x": lines.index('x = "period"') + 1,
+        "chart.y": lines.index('y = "value"') + 1,
+        "chart.highlight": lines.index('highlight = "year"') + 1,
+        "params.year.default": lines.index('default = "latest"') + 1,
+    }
+    assert all(p.file == "old-file.toml" for p in catalog.problems)
+    assert "is no longer read (the chart always plots the period column)" in str(
+        catalog.problems[1]
+    )
+    assert len(check_catalog(catalog, service.db)) == 5  # `immistats commands check` fails
+
+
+def test_every_placeholder_the_schema_allows_is_filled_by_the_engine(service):
+    """FILLED is the engine's list: a headline using all of them, and a choice parameter, comes
+    back with no brace left."""
+    command = service.catalog.commands["usbp-apprehensions"]
+    allowed = [*FILLED, *(p.name for p in command.sql_params)]
+    headline = " / ".join("{" + name + "}" for name in allowed)
+    trial = dataclasses.replace(command, headline=headline)
+    answer = service.engine.ask(
+        "southern border apprehensions 2019", Catalog({trial.name: trial}, [])
+    )
+    assert answer.command == "usbp-apprehensions" and answer.understood
+    assert "{" not in answer.headline and "}" not in answer.headline
+    assert answer.headline.startswith(answer.value_text + " / FY2019")
 
 
 @pytest.mark.parametrize(
@@ -111,3 +198,13 @@ def test_commands_check_runs_each_query_in_the_sandbox(tmp_path, service, sql, r
 def test_a_copy_of_the_shipped_catalog_loads_identically(tmp_path):
     shutil.copytree(COMMANDS, tmp_path / "commands")
     assert set(load_catalog(tmp_path / "commands").commands) == set(load_catalog(COMMANDS).commands)
+
+
+def test_the_readme_worked_example_is_a_shipped_file_byte_for_byte():
+    readme = (COMMANDS / "README.md").read_bytes()
+    section = readme.split(b"## A worked example", 1)[1]
+    named = re.search(rb"`commands/([\w-]+\.toml)`", section)
+    fence = re.search(rb"```toml\n(.*?)```\n", section, re.DOTALL)
+    assert named and fence, "commands/README.md lost its worked example"
+    shipped = {path.read_bytes(): path.name for path in COMMANDS.glob("*.toml")}
+    assert shipped.get(fence.group(1)) == named.group(1).decode()

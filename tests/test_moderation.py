@@ -12,7 +12,6 @@ from bot.guilds.moderation import MAX_TOML, validate, with_commands
 
 TEMPLATE = '''name = "{name}"
 title = "Test query"
-description = "A moderator's test query."
 aliases = [{aliases}]
 unit = "cases"
 headline = "{{value}} cases in {{period}}"
@@ -95,6 +94,35 @@ def test_names_and_aliases_may_not_shadow_built_in_commands(service):
     assert "the name 'backlog' is already taken" in taken.problems
     alias = validate(toml(aliases='"terminations"'), service.catalog, service.db)
     assert "the alias 'terminations' is already used by 'asylum-terminated'" in alias.problems
+
+
+def test_shadowing_reads_words_as_the_built_in_catalog_does(service):
+    """One normaliser for both: case, punctuation and a plural 's' make no new words."""
+    plural = validate(toml(aliases='"Termination!"'), service.catalog, service.db)
+    assert plural.problems == [
+        "the alias 'Termination!' is already used by 'asylum-terminated' (its alias 'terminations')"
+    ]
+    named = validate(toml(name="terminations"), service.catalog, service.db)
+    assert named.problems == [
+        "the name 'terminations' is already used by 'asylum-terminated' (its alias 'terminations')"
+    ]
+
+
+def test_a_headline_placeholder_nothing_fills_is_refused(service):
+    text = toml().replace("{period}", "{perod}")
+    verdict = validate(text, service.catalog, service.db)
+    assert verdict.command is None
+    assert verdict.problems == [
+        "line 5: 'headline' has {perod}, which nothing fills (it may use {value}, {period}, {unit})"
+    ]
+
+
+def test_a_file_with_retired_keys_is_accepted_and_says_what_is_ignored(service):
+    old = toml().replace('title = "', 'description = "An old key."\ntitle = "', 1)
+    old += '\n[params.year]\ntype = "fiscal_year"\ndefault = "latest"\n\n[chart]\nx = "period"\n'
+    verdict = validate(old, service.catalog, service.db)
+    assert verdict.ok, verdict.problems
+    assert verdict.command.retired == ("description", "chart.x", "params.year.default")
 
 
 def test_a_guild_command_answers_through_ask(service):

@@ -52,7 +52,6 @@ def test_a_new_form_gets_plain_defaults():
     assert data == {
         "name": "visas-issued",
         "title": "Visas {issued}",
-        "description": "Visas {issued}",
         "aliases": ["visas issued", "immigrant visas"],
         "unit": "cases",
         "headline": "Visas (issued): {value} cases in {period}",
@@ -74,4 +73,14 @@ def test_editing_keeps_what_the_form_does_not_show():
     changed = tomllib.loads(form_toml(retitled, unit=None, chart="line", base=shipped))
     assert changed["title"] == "New title" and changed["chart"]["kind"] == "line"
     assert changed["headline"] == before["headline"]  # hand-written: kept
-    assert changed["description"] == before["description"]
+    assert changed["caveats"] == before["caveats"] and changed["params"] == before["params"]
+
+
+def test_editing_an_old_file_leaves_the_retired_keys_behind():
+    old = (COMMANDS / "asylum-terminated.toml").read_text(encoding="utf-8").replace(
+        'metric = "', 'description = "An old key."\nmetric = "'
+    ) + 'x = "period"\n'
+    assert tomllib.loads(old)["chart"]["x"] == "period"
+    edited = tomllib.loads(form_toml(form_values(old), unit=None, chart=None, base=old))
+    assert "description" not in edited and edited["chart"] == {"kind": "bar"}
+    assert edited["params"] == {"year": {"type": "fiscal_year"}}

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.catalog import MAX_SQL
+from bot.engine.command_schema import MAX_SQL, without_retired
 from bot.engine.formatting import PERCENT_UNITS
 from bot.guilds.toml_writer import dumps
 
@@ -95,16 +95,14 @@ def form_toml(
 ) -> str:
     """The TOML of a submitted form; `base` is the stored TOML when editing.
 
-    A description or headline the form made from the old title and unit follows the new ones;
-    a hand-written one is kept.
+    A headline the form made from the old title and unit follows the new ones; a hand-written one
+    is kept. Keys nothing reads any more are left behind.
     """
-    old: dict[str, Any] = tomllib.loads(base) if base else {}
+    old: dict[str, Any] = without_retired(tomllib.loads(base)) if base else {}
     title = " ".join(clean(form["title"]).split())  # one line, as the chart and embed show it
     unit = unit or old.get("unit") or DEFAULT_UNIT
     data: dict[str, Any] = {"name": clean(form["name"]).strip().lower(), "title": title}
     data |= {k: v for k, v in old.items() if k not in data}
-    if data.get("description", title) == old.get("title", title):
-        data["description"] = title
     data["aliases"] = split_list(clean(form["aliases"]))
     data["unit"] = unit
     made = default_headline(old.get("title", title), old.get("unit", unit))

@@ -8,37 +8,46 @@ a query that fails, times out or returns nothing is refused with the reason in p
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine.catalog import Catalog, CatalogProblem, Command, load_text
+from bot.engine.catalog import Catalog, CatalogProblem, Command, clashes, load_text
 from bot.engine.checks import check_command
 from bot.engine.db import StatsDB
 
 MAX_TOML = 8000  # characters: a prepared query is small; this bounds what a moderator can paste
 
 
+FILE = Path("command.toml")  # what a moderator's text is called in its problems
+
+
+def plain(problem: CatalogProblem) -> str:
+    """A problem in a moderator's words: 'line 6: reason', or the reason alone."""
+    return f"line {problem.line}: {problem.reason}" if problem.line else problem.reason
+
+
 @dataclass(frozen=True)
 class Verdict:
     command: Command | None
-    problems: list[str]
+    found: list[CatalogProblem]  # line 0: about the whole command, not one line of it
+
+    @property
+    def problems(self) -> list[str]:
+        return [plain(problem) for problem in self.found]
 
     @property
     def ok(self) -> bool:
-        return self.command is not None and not self.problems
-
-
-def _alias_key(alias: str) -> str:
-    return " ".join(alias.lower().split())
+        return self.command is not None and not self.found
 
 
 def shadowing(command: Command, catalog: Catalog, replacing: str | None = None) -> list[str]:
-    """Names or aliases already answered by another command of this catalog."""
+    """Names or aliases already answered by another command of this catalog: the same check, and
+    the same idea of 'the same words' (catalog.phrase_key), as between the built-in files."""
     problems = []
     others = [c for c in catalog if c.name != replacing]
-    if any(c.name == command.name for c in others):
-        problems.append(f"the name '{command.name}' is already taken")
-    owner = {_alias_key(a): c.name for c in others for a in c.aliases}
-    for alias in command.aliases:
-        if (key := _alias_key(alias)) in owner:
-            problems.append(f"the alias '{alias}' is already used by '{owner[key]}'")
+    for mine, theirs, owner in clashes(command, others):
+        if mine.kind == theirs.kind == "name":
+            problems.append(f"the name '{mine.text}' is already taken")
+            continue
+        said = "" if mine == theirs else f" (its {theirs})"
+        problems.append(f"the {mine} is already used by '{owner.name}'{said}")
     return problems
 
 
@@ -51,20 +60,19 @@ def validate(
 ) -> Verdict:
     """Check a moderator's TOML against the guild's catalog and the real database."""
     if len(text) > MAX_TOML:
-        return Verdict(None, [f"the file is longer than {MAX_TOML:,} characters"])
-    command, found = load_text(text, Path("command.toml"))
+        return Verdict(None, [_whole(f"the file is longer than {MAX_TOML:,} characters")])
+    command, found = load_text(text, FILE)
     if command is None:
-        return Verdict(None, [_plain(p) for p in found])
+        return Verdict(None, found)
     if replacing and command.name != replacing:
-        return Verdict(None, [f"the name must stay '{replacing}' when editing"])
-    problems = shadowing(command, catalog, replacing)
+        return Verdict(None, [_whole(f"the name must stay '{replacing}' when editing")])
+    found = [_whole(problem) for problem in shadowing(command, catalog, replacing)]
     source_ids = {row[0] for row in db.query("select id from sources", {}).rows}
-    problems += [_plain(p) for p in check_command(command, db, source_ids)]
-    return Verdict(command, problems)
+    return Verdict(command, found + check_command(command, db, source_ids))
 
 
-def _plain(problem: CatalogProblem) -> str:
-    return f"line {problem.line}: {problem.reason}"
+def _whole(reason: str) -> CatalogProblem:
+    return CatalogProblem(FILE.name, 0, reason)
 
 
 def with_commands(base: Catalog, extra: list[Command]) -> Catalog:
