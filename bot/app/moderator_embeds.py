@@ -12,9 +12,16 @@ import discord
 
 from bot.app.embeds import COLOUR, DESCRIPTION_LIMIT, MESSAGE_LIMIT, NOTICE_COLOUR, clip, clip_lines
 from bot.engine.catalog import Catalog, Command
+from bot.guilds.catalogs import not_answering
+from bot.guilds.migrations import BOT_USER
 from bot.guilds.state import AuditEntry, GuildCommand, Wanted
 
-ACTIONS = {"add": "added", "edit": "edited", "remove": "removed"}
+ACTIONS = {
+    "add": "added",
+    "edit": "edited",
+    "remove": "removed",
+    "upgrade": "dropped keys nothing reads any more from",
+}
 QUESTION_SHOWN = 200  # characters of a member's question in /commands wanted
 
 
@@ -36,9 +43,11 @@ def refusal_text(problems: list[str], editing: bool) -> str:
 
 def preview_text(command: Command, editing: bool) -> str:
     what = "save these changes" if editing else "add it to this server"
+    retired = ", ".join(code(key) for key in command.retired)
+    note = f"\nNothing reads {retired} any more: ignored, and you may delete it." if retired else ""
     return (
         f"**Preview** of {code(command.name)}, only for you: its answer to the latest period, "
-        f"as members will see it. **Confirm** to {what}, or **Cancel**."
+        f"as members will see it. **Confirm** to {what}, or **Cancel**.{note}"
     )
 
 
@@ -52,11 +61,13 @@ def saved_text(command: Command, editing: bool) -> str:
 
 def list_embed(stored: list[GuildCommand], catalog: Catalog) -> discord.Embed:
     """The server's commands; one that no longer passes the checks is marked, not hidden."""
+    why = not_answering(catalog)
     lines = []
     for item in stored:
         command = catalog.get(item.name)
         title = discord.utils.escape_markdown(clip(command.title, 100)) if command else ""
-        state = "" if command else " · ⚠️ not answering (see `/commands show`)"
+        reason = f": {code(clip(why[item.name][0], 150))}" if why.get(item.name) else ""
+        state = "" if command else f" · ⚠️ not answering{reason} (see `/commands show`)"
         lines.append(
             f"• {code(item.name)} {title} · {when(item.updated_at, 'R')} by <@{item.updated_by}>"
             f"{state}"
@@ -93,9 +104,13 @@ def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:
     return embed
 
 
+def who(user_id: int) -> str:
+    return "immistats" if user_id == BOT_USER else f"<@{user_id}>"
+
+
 def history_embed(entries: list[AuditEntry]) -> discord.Embed:
     lines = [
-        f"{code('#' + str(e.id))} {when(e.at)} · <@{e.user_id}> {ACTIONS[e.action]} {code(e.name)}"
+        f"{code('#' + str(e.id))} {when(e.at)} · {who(e.user_id)} {ACTIONS[e.action]} {code(e.name)}"
         for e in entries
     ]
     embed = discord.Embed(
@@ -113,7 +128,8 @@ def history_text(entries: list[AuditEntry]) -> str:
     parts = []
     for e in entries:
         at = datetime.datetime.fromtimestamp(e.at, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        part = [f"#{e.id} · {e.action} · {e.name} · {at} · by user {e.user_id}"]
+        by = "immistats" if e.user_id == BOT_USER else f"user {e.user_id}"
+        part = [f"#{e.id} · {e.action} · {e.name} · {at} · by {by}"]
         if e.before_toml is not None and e.after_toml is not None:
             diff = difflib.unified_diff(
                 e.before_toml.splitlines(),

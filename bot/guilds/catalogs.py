@@ -4,18 +4,29 @@ Guild commands are answered through /ask and /run, never registered as slash com
 one needs no re-sync (Discord's 100-command and 200-creations-a-day limits stay out of the way).
 A catalog is built once per server and rebuilt after a change. Every stored command is validated
 again on the way in, against the data as it is now: one that no longer passes (a column renamed,
-a source dropped, a new built-in alias it now shadows) is skipped and logged, never fatal.
+a source dropped, a new built-in alias it now shadows, a check added to the schema) is skipped and
+logged, never fatal, and kept among the catalog's problems so that /commands list can say why.
 """
 
 import logging
 import threading
+from dataclasses import replace
 
-from bot.engine.catalog import Catalog, Command
+from bot.engine.catalog import Catalog, CatalogProblem, Command
 from bot.engine.db import StatsDB
-from bot.guilds.moderation import validate, with_commands
+from bot.guilds.moderation import plain, validate, with_commands
 from bot.guilds.state import StateStore
 
 log = logging.getLogger("immistats.guilds")
+
+
+def not_answering(catalog: Catalog) -> dict[str, list[str]]:
+    """A server catalog's stored commands that no longer pass the checks, each with its reasons
+    in a moderator's words ('line 6: …'); they stay stored until a moderator fixes or removes them."""
+    found: dict[str, list[str]] = {}
+    for problem in catalog.problems:
+        found.setdefault(problem.file, []).append(plain(problem))
+    return found
 
 
 def including(catalog: Catalog, command: Command) -> Catalog:
@@ -69,6 +80,7 @@ class GuildCatalogs:
 
     def _build(self, guild_id: int) -> Catalog:
         catalog = self.base
+        skipped: list[CatalogProblem] = []
         for stored in self.store.commands(guild_id):
             try:
                 verdict = validate(stored.toml, catalog, self.db)
@@ -76,6 +88,7 @@ class GuildCatalogs:
                 log.exception(
                     "guild %d: command %r skipped, validating it failed", guild_id, stored.name
                 )
+                skipped.append(CatalogProblem(stored.name, 0, "checking it failed (logged)"))
                 continue
             if not verdict.ok or verdict.command is None:
                 log.warning(
@@ -84,6 +97,7 @@ class GuildCatalogs:
                     stored.name,
                     "; ".join(verdict.problems),
                 )
+                skipped += [replace(problem, file=stored.name) for problem in verdict.found]
                 continue
             catalog = with_commands(catalog, [verdict.command])
-        return catalog
+        return Catalog(catalog.commands, skipped)

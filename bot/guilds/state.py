@@ -13,46 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_QUESTION_KEPT = 300  # characters of an unanswered question kept for /commands wanted
+from bot.guilds.migrations import MIGRATIONS
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: guild commands and the audit log of every change to them
-    """
-    create table guild_commands (
-        guild_id integer not null,
-        name text not null,
-        toml text not null,
-        created_by integer not null,
-        created_at real not null,
-        updated_by integer not null,
-        updated_at real not null,
-        primary key (guild_id, name)
-    );
-    create table audit_log (
-        id integer primary key autoincrement,
-        guild_id integer not null,
-        user_id integer not null,
-        action text not null check (action in ('add', 'edit', 'remove')),
-        name text not null,
-        before_toml text,
-        after_toml text,
-        at real not null
-    );
-    create index audit_log_guild on audit_log (guild_id, id);
-    """,
-    # 2: questions members asked that nothing answered, counted per guild
-    """
-    create table wanted_questions (
-        guild_id integer not null,
-        question_key text not null,
-        question text not null,
-        times integer not null,
-        first_at real not null,
-        last_at real not null,
-        primary key (guild_id, question_key)
-    );
-    """,
-)
+MAX_QUESTION_KEPT = 300  # characters of an unanswered question kept for /commands wanted
 
 
 class StateError(Exception):
@@ -73,7 +36,7 @@ class AuditEntry:
     id: int
     guild_id: int
     user_id: int
-    action: str
+    action: str  # add, edit, remove; or upgrade, the bot's own rewrite for a new schema
     name: str
     before_toml: str | None
     after_toml: str | None
@@ -127,13 +90,16 @@ class StateStore:
 
     def migrate(self) -> None:
         """Apply the migrations this file has not seen yet, each in its own transaction."""
-        for version, script in enumerate(MIGRATIONS, start=1):
+        for version, step in enumerate(MIGRATIONS, start=1):
             if self.schema_version() >= version:
                 continue
             with self._transaction() as conn:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                if callable(step):
+                    step(conn)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
                 conn.execute(f"pragma user_version = {version}")
 
     def close(self) -> None:
