@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.db import (
-    DatabaseUnavailable,
-    ParameterError,
-    QueryRefused,
-    QueryTimeout,
-    StatsDB,
-    open_readonly,
-)
+from bot.engine.db import StatsDB, open_readonly
+from bot.engine.sql_rules import DatabaseUnavailable, ParameterError, QueryRefused, QueryTimeout
 
 YEARS = range(2000, 2025)
 

@@ -6,75 +6,26 @@ rows. Sources, definitions and flags come from the database, never from the engi
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from bot.engine.answer import Answer, Change, Disagreement, Point, SourceRef
+from bot.engine.answer import Answer, Disagreement, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.db import StatsDB
-from bot.engine.formatting import format_value, long_label, range_label, short_label
-from bot.engine.periods import parse_period
+from bot.engine.formatting import format_value, long_label, short_label
 from bot.engine.question import Intent, Reading, read_question
+from bot.engine.selection import (
+    Row,
+    change_against,
+    missing_notice,
+    missing_years,
+    row_notices,
+    rows_of,
+    select_months,
+    select_periods,
+    span_label,
+    time_params,
+)
 from bot.engine.timewords import LATEST, TimeAsk
-
-MAX_BARS = 30  # a chart wider than this stops being readable at Discord's size
-FLAG_NOTICES = {
-    "rounded": "{period}: the source gives a rounded figure.",
-    "approximate": "{period}: the source gives an approximate figure.",
-    "lower_bound": "{period}: the source gives a lower bound (“over” / “at least”).",
-    "superseded": "{period}: a later version of this series gives a different value.",
-    "unverified": "{period}: this figure could not be found again in an independent re-check.",
-    "inconsistent": "{period}: the source's own totals contradict this printed value.",
-    "derived_sum": "{period}: an arithmetic sum of published figures.",
-}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One period of a command's series, as the query returned it."""
-
-    period: str
-    value: float
-    source_id: str | None
-    flags: frozenset[str]
-    partial_through: str | None
-    as_of: str | None
-    fiscal_year: int | None
-    year: int | None  # the year a person would type for this period
-
-    @property
-    def partial(self) -> bool:
-        return bool(self.partial_through) or "partial" in self.flags
-
-
-def _rows(columns: list[str], records: list[tuple], series: str) -> list[Row]:
-    rows = []
-    for record in records:
-        data = dict(zip(columns, record, strict=True))
-        if data.get("value") is None or data.get("period") is None:
-            continue
-        period = str(data["period"])
-        parsed = parse_period(period)
-        flags = frozenset(str(data.get("flags") or "").split())
-        through = data.get("partial_through") or None
-        months = data.get("months")
-        if series == "fiscal_year" and months is not None and int(months) < 12:
-            through = through or data.get("last_month")
-            flags |= {"partial"}
-        fiscal_year = parsed.fiscal_year if parsed else None
-        year = parsed.calendar_year if parsed and parsed.kind == "calendar_year" else fiscal_year
-        rows.append(
-            Row(
-                period=period,
-                value=float(data["value"]),
-                source_id=data.get("source_id"),
-                flags=flags,
-                partial_through=through,
-                as_of=data.get("as_of") or None,
-                fiscal_year=fiscal_year,
-                year=year,
-            )
-        )
-    return rows
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -172,7 +123,7 @@ class Engine:
         """The command's series, with its choice parameters bound (defaults where not given)."""
         bound = {p.name: choices.get(p.name) or p.default or "all" for p in command.sql_params}
         result = self.db.query(command.sql, bound)
-        return _rows(result.columns, result.rows, command.series), bound
+        return rows_of(result.columns, result.rows, command.series), bound
 
     def answer(self, intent: Intent, question: str, catalog: Catalog | None = None) -> Answer:
         command = (catalog or self.catalog).commands[intent.command]
@@ -191,11 +142,11 @@ class Engine:
             data_version=self.data_version,
         )
         if command.series == "month":
-            selected, chart_rows = _select_months(rows, intent.time)
+            selected, chart_rows = select_months(rows, intent.time)
         else:
-            selected, chart_rows = _select_periods(rows, intent.time)
-        answer.params |= _time_params(intent.time, selected)
-        missing = _missing(rows, intent.time, command.series)
+            selected, chart_rows = select_periods(rows, intent.time)
+        answer.params |= time_params(intent.time, selected)
+        missing = missing_years(rows, intent.time, command.series)
         filters = [display_choice(v) for k, v in bound.items() if v != "all"]
         metric = self.metrics.get(command.metric or "")
         answer.definition = command.definition or (metric["definition"] if metric else "")
@@ -208,7 +159,7 @@ class Engine:
             for r in chart_rows
         ]
         if missing:
-            answer.notices.append(_missing_notice(missing, rows, command.series))
+            answer.notices.append(missing_notice(missing, rows, command.series))
         if not selected:
             answer.headline = (
                 "No figure for the period you asked about in this series."
@@ -240,7 +191,7 @@ class Engine:
             answer.period = " vs ".join(short_label(r.period) for r in selected)
         elif command.aggregate == "sum":
             value = sum(r.value for r in selected)
-            answer.period = _span_label(selected)
+            answer.period = span_label(selected)
             kind = "monthly" if command.series == "month" else "yearly"
             answer.notices.append(
                 f"Total of the {len(selected)} {kind} figures "
@@ -250,7 +201,7 @@ class Engine:
             value, answer.period = last.value, long_label(last.period)
         answer.value = value
         answer.value_text = format_value(value, command.unit)
-        answer.change = _change(selected, rows, time, command.aggregate)
+        answer.change = change_against(selected, rows, time, command.aggregate)
         # A comparison's headline states the later figure; the change line carries the earlier one.
         said = long_label(last.period) if time.kind == "compare" else answer.period
         values = {"value": answer.value_text, "period": said, "unit": command.unit}
@@ -275,7 +226,7 @@ class Engine:
                 if s in self.sources and s not in source_ids and self.sources[s].kind != "secondary"
             ]
         answer.sources = [self.sources[s] for s in source_ids]
-        answer.notices += _row_notices(selected, self.sources)
+        answer.notices += row_notices(selected, self.sources)
         publishers = ", ".join(dict.fromkeys(_short_publisher(s) for s in answer.sources))
         answer.interpretation = (
             f"Read as: {_reading_label(command, metric, filters)} · {answer.period} · {publishers}"
@@ -346,164 +297,6 @@ def _question_for(command: Command, time: TimeAsk) -> str:
     if time.kind == "since":
         return f"{command.title}, since {time.years[0]}"
     return f"{command.title}, latest"
-
-
-def _time_params(time: TimeAsk, selected: list[Row]) -> dict[str, object]:
-    """The period as asked, for the JSON and the 'how this was computed' view."""
-    if time.month:
-        return {"month": time.month}
-    if time.kind == "single":
-        return {"year": time.years[0]}
-    if time.kind == "range":
-        return {"start": time.years[0], "end": time.years[-1]}
-    if time.kind == "since":
-        years = [r.year for r in selected if r.year is not None]
-        return {"start": time.years[0], "end": max(years, default=time.years[0])}
-    if time.kind == "compare":
-        return {"years": list(time.years)}
-    if time.kind == "latest" or selected:
-        return {"year": selected[-1].year} if selected and selected[-1].year else {}
-    return {}
-
-
-def _span_label(selected: list[Row]) -> str:
-    """A run of periods as one label; whole fiscal years of months read as fiscal years."""
-    first, last = selected[0], selected[-1]
-    if parse_period(first.period).kind == "month":
-        years = sorted({r.fiscal_year for r in selected})
-        whole = len(selected) == 12 * len(years) and first.period.endswith("-10")
-        if not whole:
-            return f"{short_label(first.period)}–{short_label(last.period)}"
-        first_fy, last_fy = f"FY{years[0]}", f"FY{years[-1]}"
-        return long_label(first_fy) if first_fy == last_fy else range_label(first_fy, last_fy)
-    return range_label(first.period, last.period)
-
-
-def _latest_complete(rows: list[Row]) -> Row | None:
-    complete = [r for r in rows if not r.partial]
-    return (complete or rows or [None])[-1]
-
-
-def _select_periods(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]:
-    """The asked rows of an annual series, and the window of rows to chart around them."""
-    singles = [r for r in rows if parse_period(r.period).kind != "fiscal_year_range"]
-    if time.kind == "range" and (exact := _range_row(rows, time.years[0], time.years[-1])):
-        return [exact], rows  # a multi-year total the source published for exactly this range
-    if time.kind in ("none", "latest"):
-        latest = _latest_complete(singles or rows)
-        selected = [latest] if latest else []
-    elif time.kind == "since":
-        selected = [r for r in singles if r.year is not None and r.year >= time.years[0]]
-    else:
-        wanted = set(time.years)
-        selected = [r for r in singles if r.year in wanted]
-    chart = singles or rows
-    if len(chart) > MAX_BARS and selected:
-        end = min(len(chart), chart.index(selected[-1]) + 4)
-        start = max(0, min(chart.index(selected[0]), end - MAX_BARS))
-        chart = chart[start:end]
-    return selected, chart
-
-
-def _range_row(rows: list[Row], start: int, end: int) -> Row | None:
-    for row in rows:
-        parsed = parse_period(row.period)
-        if parsed.kind == "fiscal_year_range" and (
-            parsed.start_fiscal_year,
-            parsed.fiscal_year,
-        ) == (
-            start,
-            end,
-        ):
-            return row
-    return None
-
-
-def _select_months(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]:
-    """Monthly series: the asked fiscal years' months (or one month), charted with context."""
-    if time.month:
-        selected = [r for r in rows if r.period == time.month]
-    elif time.kind in ("none", "latest"):
-        full = [fy for fy in {r.fiscal_year for r in rows} if _months_in(rows, fy) >= 12]
-        latest = max(full or [r.fiscal_year for r in rows] or [0])
-        selected = [r for r in rows if r.fiscal_year == latest]
-    elif time.kind == "since":
-        selected = [r for r in rows if r.fiscal_year and r.fiscal_year >= time.years[0]]
-    else:
-        selected = [r for r in rows if r.fiscal_year in set(time.years)]
-    if not selected:
-        return [], rows[-24:]
-    first = rows.index(selected[0])
-    last = rows.index(selected[-1])
-    return selected, rows[max(0, first - 12) : last + 1][-72:]
-
-
-def _months_in(rows: list[Row], fiscal_year: int | None) -> int:
-    return sum(1 for r in rows if r.fiscal_year == fiscal_year)
-
-
-def _missing(rows: list[Row], time: TimeAsk, series: str) -> list[int]:
-    have = {r.year for r in rows} if series != "month" else {r.fiscal_year for r in rows}
-    if time.kind in ("single", "compare", "range"):
-        return [y for y in time.years if y not in have]
-    return []
-
-
-def _missing_notice(missing: list[int], rows: list[Row], series: str) -> str:
-    prefix = "CY" if series == "calendar_year" else "FY"
-    asked = ", ".join(f"{prefix}{y}" for y in missing)
-    years = sorted({r.year if series != "month" else r.fiscal_year for r in rows} - {None})
-    if not years:
-        return f"No figures for {asked}."
-    listed = (
-        ", ".join(f"{prefix}{y}" for y in years)
-        if len(years) <= 8
-        else (f"{prefix}{years[0]}–{prefix}{years[-1]}")
-    )
-    return f"No figure for {asked} in this series; it has {listed}."
-
-
-def _change(selected: list[Row], rows: list[Row], time: TimeAsk, aggregate: str) -> Change | None:
-    """Against the previous period in the series, or first vs last for a comparison."""
-    if time.kind == "compare" or (len(selected) > 1 and aggregate == "none"):
-        if len(selected) < 2:
-            return None
-        before, after = selected[0], selected[-1]
-    elif len(selected) == 1:
-        at = rows.index(selected[0])
-        earlier = [
-            r
-            for r in rows[:at]
-            if parse_period(r.period).kind == parse_period(selected[0].period).kind
-        ]
-        if not earlier:
-            return None
-        before, after = earlier[-1], selected[0]
-    else:
-        return None
-    absolute = after.value - before.value
-    percent = absolute / before.value * 100 if before.value else None
-    return Change(short_label(before.period), before.value, absolute, percent)
-
-
-def _row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]:
-    notices = []
-    for row in selected:
-        label = short_label(row.period)
-        if row.partial:
-            through = row.partial_through
-            span = f" (through {short_label(through)})" if through else ""
-            notices.append(f"{label} is a partial period{span}, not a full year.")
-        source = sources.get(row.source_id or "")
-        if "secondary" in row.flags or (source and source.kind == "secondary"):
-            who = source.publisher if source else "a secondary source"
-            notices.append(
-                f"{label}: read in a secondary copy ({who}), not in the original publication."
-            )
-        notices += [
-            FLAG_NOTICES[f].format(period=label) for f in sorted(row.flags) if f in FLAG_NOTICES
-        ]
-    return list(dict.fromkeys(notices))
 
 
 def _reading_label(command: Command, metric: dict | None, filters: list[str]) -> str:

@@ -6,7 +6,8 @@ exists, and a query that returns nothing is reported rather than shipped.
 """
 
 from bot.engine.catalog import Catalog, CatalogProblem, Command, line_of
-from bot.engine.db import StatsDB, StatsDBError
+from bot.engine.db import StatsDB
+from bot.engine.sql_rules import StatsDBError
 
 REQUIRED_COLUMNS = {"period", "value"}
 

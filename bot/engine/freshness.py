@@ -7,7 +7,8 @@ it, so the Discord client never builds and never imports the data package.
 import hashlib
 from pathlib import Path
 
-from bot.engine.db import StatsDB, StatsDBError
+from bot.engine.db import StatsDB
+from bot.engine.sql_rules import StatsDBError
 
 # Bump when the database layout changes, so an old immistats.db is rebuilt.
 SCHEMA_VERSION = 1
