@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot import paths
-from bot.data.validate import DataError
+from bot.data.problems import DataError
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:
@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 def ready_database() -> None:
     """Build immistats.db first when it is missing or older than data/, saying so on stderr, so
     that nothing after this (the Discord client included) ever builds; pandas loads only then."""
-    from bot.data.ingest import build_if_stale
+    from bot.engine.freshness import is_current
 
-    report = build_if_stale(paths.data_dir(), paths.database_path())
-    if report is not None:
-        print(
-            f"immistats.db was missing or older than data/; {built_line(report)}", file=sys.stderr
-        )
+    if is_current(paths.data_dir(), paths.database_path()):
+        return
+    from bot.data.ingest import build
+
+    report = build(paths.data_dir(), paths.database_path())
+    print(f"immistats.db was missing or older than data/; {built_line(report)}", file=sys.stderr)
 
 
 def built_line(report: "BuildReport") -> str:
@@ -202,6 +203,8 @@ def parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "kind",
+        # Written out: importing the registry would load pandas on every command (tests/test_docs.py
+        # checks that this list names every registered kind).
         help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship or ohss-sector",
     )
     imp.add_argument("sources", nargs="*", help="paths or URLs; default: the official URLs")

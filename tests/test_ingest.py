@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.data.files import ALL_FILES, MONTHLY_TABLES
-from bot.data.ingest import build, build_if_stale
-from bot.data.validate import FLAGS, DataError
+from bot.data.ingest import build
+from bot.data.problems import DataError
+from bot.data.validate import FLAGS
 from bot.engine.freshness import data_version, is_current
 from tests.conftest import DATA
 
@@ -248,9 +249,12 @@ def test_missing_file_is_reported_by_name(data_copy, tmp_path):
 
 def test_database_is_rebuilt_when_the_data_changes(data_copy, tmp_path):
     db = tmp_path / "immistats.db"
-    assert build_if_stale(data_copy, db) is not None
-    assert build_if_stale(data_copy, db) is None
+    assert not is_current(data_copy, db)  # missing
+    build(data_copy, db)
+    assert is_current(data_copy, db)
     edit_csv(data_copy / "sources.csv", lambda rows: rows[0].update(notes="edited"))
     assert not is_current(data_copy, db)
-    assert build_if_stale(data_copy, db) is not None
+    build(data_copy, db)
     assert is_current(data_copy, db)
+    (data_copy / "extra.csv").write_text("new,file\n", encoding="utf-8")
+    assert not is_current(data_copy, db)  # any new data file makes the database stale

@@ -22,10 +22,9 @@ from bot.data.files import (
     SOURCES,
     TableFile,
 )
+from bot.data.problems import DataError, Problem
 from bot.data.totals import check_totals
 from bot.data.validate import (
-    DataError,
-    Problem,
     check_columns,
     check_figures,
     check_metrics,
@@ -34,7 +33,7 @@ from bot.data.validate import (
     check_unique,
 )
 from bot.data.views import INDEXES, SUMMARY_TABLES, VIEWS
-from bot.engine.freshness import SCHEMA_VERSION, data_version, is_current
+from bot.engine.freshness import SCHEMA_VERSION, data_version
 from bot.engine.periods import parse_period
 
 KIND_RANK = {"official": 0, "research": 1, "secondary": 2}
@@ -202,10 +201,3 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
         tmp.unlink(missing_ok=True)
     metadata.write(frames, db_path.with_name("metadata.json"))
     return BuildReport(db_path, version, time.perf_counter() - started, counts)
-
-
-def build_if_stale(data_dir: Path, db_path: Path) -> BuildReport | None:
-    """Build when the database is missing or older than data/; the report when a build happened."""
-    if is_current(data_dir, db_path):
-        return None
-    return build(data_dir, db_path)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bot.data.files import FIGURES
-from bot.data.validate import Problem
+from bot.data.problems import Problem
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ Rows are reported by their line in the file (the header is line 1), so a maintai
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pandas as pd
 
 from bot.data.files import FIGURES, METRICS, SOURCES, TableFile
+from bot.data.problems import Problem
 from bot.engine.periods import months_of_fiscal_year, parse_period, valid_as_of
 
 SOURCE_KINDS = {"official", "research", "secondary"}
@@ -27,25 +27,6 @@ FLAGS = {
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _INTEGER = re.compile(r"\d+")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"data/{self.file}" + (f", line {self.line}" if self.line else "")
-        return f"{where}: {self.reason}"
-
-
-class DataError(Exception):
-    """Raised with every problem found, so one run shows them all."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _line(index: int) -> int:

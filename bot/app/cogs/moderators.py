@@ -1,7 +1,7 @@
 """/commands: moderators add, test and retire this server's prepared queries, on the record.
 
 A query comes from the form or a .toml file, goes through the same validator as commands/*.toml
-in CI (bot.moderation.validate: read-only sandbox, time and row caps, no shadowing), is answered
+in CI (bot.guilds.moderation.validate: read-only sandbox, time and row caps, no shadowing), is answered
 once as a preview only the moderator sees, and is stored only on Confirm, with who and when in the
 audit log. Members ask it at once through /ask and /run: no slash-command re-sync.
 """
@@ -19,7 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.answering import Prepared, answer_message, prepare
-from bot.app.autocomplete import MAX_CHOICES
 from bot.app.command_form import FIELDS, form_toml, form_values
 from bot.app.context import BotContext, Interaction
 from bot.app.moderator_embeds import (
@@ -33,17 +32,17 @@ from bot.app.moderator_embeds import (
     show_embed,
     wanted_embed,
 )
+from bot.app.moderator_inputs import read_toml, stored_names
 from bot.app.moderator_views import (
     CommandForm,
     ConfirmView,
     cancelled,
     check_moderator,
-    moderator_refusal,
 )
 from bot.app.respond import Refused, edit, off_loop, send
 from bot.engine.catalog import Command
 from bot.guilds.catalogs import including
-from bot.guilds.moderation import MAX_TOML, Verdict, shadowing, validate
+from bot.guilds.moderation import Verdict, shadowing, validate
 from bot.guilds.state import GuildCommand, StateError
 
 log = logging.getLogger("immistats.discord")
@@ -53,36 +52,6 @@ HISTORY_SHOWN = 15
 WANTED_SHOWN = 20
 Unit = app_commands.Range[str, 1, 40]
 Name = app_commands.Range[str, 1, 41]
-
-
-async def read_toml(attachment: discord.Attachment) -> str:
-    """A moderator's .toml upload as text: small, UTF-8, or refused in plain words."""
-    if not attachment.filename.lower().endswith(".toml"):
-        raise Refused("Attach a .toml file (see commands/README.md for what goes in it).")
-    too_big = Refused(f"The file is larger than {MAX_TOML:,} bytes; a prepared query is small.")
-    if attachment.size > MAX_TOML:
-        raise too_big
-    try:
-        data = await attachment.read()
-    except discord.HTTPException:
-        raise Refused("I could not download the file; try again.") from None
-    if len(data) > MAX_TOML:
-        raise too_big
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Refused("The file is not UTF-8 text.") from None
-
-
-async def stored_names(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """This server's command names, for moderators only (autocomplete skips command checks)."""
-    if moderator_refusal(interaction):
-        return []
-    stored = await asyncio.to_thread(interaction.client.state.commands, interaction.guild_id)
-    typed = str(current or "").strip().lower()
-    return [app_commands.Choice(name=c.name, value=c.name) for c in stored if typed in c.name][
-        :MAX_CHOICES
-    ]
 
 
 @app_commands.default_permissions(manage_guild=True)  # a hint for Discord; the bot checks itself
