@@ -146,3 +146,27 @@ def test_the_asked_time_travels_with_the_answer_to_another_command(engine):
     assert other.time == first.time
     assert other.params["years"] == [2020, 2023]
     assert other.period == "FY2020 vs FY2023"
+
+
+def test_a_year_outside_the_series_gets_no_figure_and_the_series_span(engine):
+    answer = engine.ask("terminations in 1850")
+    assert answer.value is None
+    assert answer.headline.startswith("No figure for FY1850 in this series; it has FY2014")
+
+
+def test_a_month_on_a_yearly_series_says_the_substitution_in_the_headline(engine):
+    answer = engine.ask("terminations in March 2023")
+    assert answer.headline.startswith("No monthly figure for Mar 2023 in this series; whole year:")
+    assert "FY2023" in answer.headline and answer.value == 149_305
+
+
+def test_a_comparison_missing_one_year_says_so_first(engine):
+    answer = engine.ask("asylum grants 2020 vs 2023")
+    assert answer.headline.startswith("No figure for FY2023 in this series. ")
+    assert "FY2020" in answer.headline
+
+
+def test_a_named_month_on_a_monthly_series_is_no_substitution(engine):
+    assert engine.ask("encounters march 2023").headline.startswith(
+        "259,471 CBP encounters in Mar 2023"
+    )

@@ -23,6 +23,7 @@ from bot.engine.selection import (
     select_months,
     select_periods,
     span_label,
+    substitution,
     time_params,
 )
 from bot.engine.timewords import LATEST, TimeAsk
@@ -161,16 +162,18 @@ class Engine:
         if missing:
             answer.notices.append(missing_notice(missing, rows, command.series))
         if not selected:
-            answer.headline = (
-                "No figure for the period you asked about in this series."
-                if rows
-                else "This query returned no figures."
-            )
+            if not rows:
+                answer.headline = "This query returned no figures."
+            elif missing:
+                answer.headline = missing_notice(missing, rows, command.series)
+            else:
+                answer.headline = "No figure for the period you asked about in this series."
             answer.interpretation = f"Read as: {_reading_label(command, metric, filters)}"
             if not filters:
                 answer.sources_differ = self._sources_differ(command, [], list(intent.time.years))
             return answer
         self._fill_figure(answer, command, metric, selected, rows, intent.time, filters)
+        answer.headline = substitution(intent.time, missing, command.series) + answer.headline
         return answer
 
     def _fill_figure(

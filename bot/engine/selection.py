@@ -228,3 +228,15 @@ def row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]
             FLAG_NOTICES[f].format(period=label) for f in sorted(row.flags) if f in FLAG_NOTICES
         ]
     return list(dict.fromkeys(notices))
+
+
+def substitution(time: TimeAsk, missing: list[int], series: str) -> str:
+    """What the figure stands in for, said first in the headline: asked years the series lacks, or
+    a month asked of a series that only has whole years (the reader must not take it for the
+    month)."""
+    prefix = "CY" if series == "calendar_year" else "FY"
+    if missing:
+        return f"No figure for {', '.join(f'{prefix}{y}' for y in missing)} in this series. "
+    if time.month and series != "month":
+        return f"No monthly figure for {short_label(time.month)} in this series; whole year: "
+    return ""

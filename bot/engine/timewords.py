@@ -99,7 +99,7 @@ def _year_tokens(text: str) -> list[tuple[int, tuple[int, int]]]:
     found = []
     for match in _YEAR_TOKEN.finditer(text):
         token = match.group(1) or match.group(2)
-        if match.group(2) and not 1900 <= int(token) <= 2100:
+        if match.group(2) and not 1800 <= int(token) <= 2100:
             continue
         found.append((_expand(token), match.span()))
     return found
