@@ -1,7 +1,8 @@
 """Every setting the project reads, in one place: the environment first, then a `.env` file, so a
 token never lives in the repo.
 
-Variables: IMMISTATS_HOME, IMMISTATS_DB, IMMISTATS_STATE, DISCORD_TOKEN, DISCORD_GUILD_ID,
+Variables: IMMISTATS_HOME, IMMISTATS_DB, IMMISTATS_STATE, IMMISTATS_CHART_CACHE,
+IMMISTATS_ANSWER_THREADS, IMMISTATS_CATALOGS_CACHED, DISCORD_TOKEN, DISCORD_GUILD_ID,
 SHARD_COUNT, SHARD_IDS, and the per-user folders XDG_CACHE_HOME and XDG_DATA_HOME. Where the
 data/ and commands/ folders are is worked out from these in `bot.paths`.
 
@@ -158,3 +159,26 @@ def dev_guild_id() -> int | None:
     """DISCORD_GUILD_ID: a test server that gets the commands at once, at every start."""
     text = setting("DISCORD_GUILD_ID")
     return _integer("DISCORD_GUILD_ID", text) if text else None
+
+
+def chart_cache_dir() -> Path:
+    """IMMISTATS_CHART_CACHE: where drawn charts are kept, one folder per data version; by default
+    beside the state database (charts can always be drawn again)."""
+    return _path_setting("IMMISTATS_CHART_CACHE") or state_path().parent / "chart-cache"
+
+
+def answer_threads() -> int:
+    """IMMISTATS_ANSWER_THREADS: threads answering at once (each with its own database
+    connection); by default the cores plus two, since charts are drawn in other processes."""
+    text = setting("IMMISTATS_ANSWER_THREADS")
+    count = _integer("IMMISTATS_ANSWER_THREADS", text) if text else (os.cpu_count() or 1) + 2
+    if count == 0:
+        raise SettingsError("IMMISTATS_ANSWER_THREADS must be at least 1")
+    return count
+
+
+def catalogs_cached() -> int:
+    """IMMISTATS_CATALOGS_CACHED: servers whose compiled catalogs stay in memory (least recently
+    used dropped first; a dropped one is loaded again from the state database, not re-checked)."""
+    text = setting("IMMISTATS_CATALOGS_CACHED")
+    return _integer("IMMISTATS_CATALOGS_CACHED", text) if text else 500

@@ -68,7 +68,6 @@ def test_select_with_named_parameters(db: StatsDB) -> None:
     )
     assert result.columns == ["period", "value"]
     assert result.rows == [("FY2022", 34), ("FY2023", 35)]
-    assert result.truncated is False
 
 
 @pytest.mark.parametrize(
@@ -107,13 +106,21 @@ def test_bounded_recursive_cte_and_text_with_semicolons(db: StatsDB) -> None:
     assert db.query(sql).rows == [("1;2;3;4;5", "a;b")]
 
 
-def test_row_cap_reports_truncation(db: StatsDB) -> None:
-    capped = db.query("SELECT id FROM figures ORDER BY id", max_rows=10)
-    assert capped.rows == [(i,) for i in range(1, 11)]
-    assert capped.truncated is True
+def test_over_the_row_cap_is_refused_never_cut(db: StatsDB) -> None:
+    with pytest.raises(QueryRefused, match="more than 10 rows"):
+        db.query("SELECT id FROM figures ORDER BY id", max_rows=10)
     exact = db.query("SELECT id FROM figures WHERE id <= 10", max_rows=10)
-    assert len(exact.rows) == 10
-    assert exact.truncated is False
+    assert exact.rows == [(i,) for i in range(1, 11)]
+
+
+def test_the_default_row_cap_is_a_thousand(db: StatsDB) -> None:
+    rows = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :n) "
+        "SELECT x FROM c"
+    )
+    assert len(db.query(rows, {"n": 1000}).rows) == 1000
+    with pytest.raises(QueryRefused, match="more than 1,000 rows"):
+        db.query(rows, {"n": 1001})
 
 
 HOSTILE = [
@@ -169,7 +176,10 @@ HOSTILE = [
         "SELECT " + "replace(" * 7 + "'xxxxxxxxxx'" + ", 'x', 'xxxxxxxxxx')" * 7,
         "the query builds a value too large",
     ),
-    ("SELECT printf('%.*c', 900000, 'x') FROM figures", "the result is too large to show"),
+    ("SELECT printf('%.*c', 90000, 'x') FROM figures", "the result is too large to show"),
+    ("SELECT " + ", ".join(f"printf('%.*c', 99000, 'x') AS c{i}" for i in range(60)), "too large"),
+    ("SELECT " + ", ".join(["1"] * 198), "the query returns too many columns"),
+    ("SELECT " + "(" * 300 + "1" + ")" * 300, "the query nests too deeply"),
 ]
 
 
@@ -180,6 +190,13 @@ def test_hostile_queries_are_refused(db: StatsDB, stats_file: Path, sql: str, re
     assert reason in str(refused.value)
     assert "Traceback" not in str(refused.value)
     assert db.query("SELECT count(*) FROM figures").rows == [(100,)]  # still usable
+
+
+def test_megabyte_strings_cannot_be_made(db: StatsDB) -> None:
+    """One instr() or replace() over megabyte strings would run for seconds in a single step,
+    which no deadline can interrupt: printf gives nothing past the value limit."""
+    sql = "SELECT printf('%999990s', 'x'), instr(printf('%.*c', 999990, 'a'), 'b')"
+    assert db.query(sql).rows == [(None, None)]
 
 
 def test_runaway_recursive_cte_times_out(db: StatsDB) -> None:

@@ -12,6 +12,7 @@ from bot.engine.answering import Engine
 from bot.engine.catalog import Catalog, load_catalog
 from bot.engine.db import StatsDB, open_readonly
 from bot.engine.freshness import require_current
+from bot.settings import answer_threads
 
 
 @dataclass
@@ -33,6 +34,6 @@ def start(db_path: Path | None = None, commands_dir: Path | None = None) -> Serv
     """Raises StaleDatabase when the database is missing or was built from other data."""
     db_path = db_path or paths.database_path()
     require_current(paths.data_dir(), db_path)
-    db = open_readonly(db_path)
+    db = open_readonly(db_path, connections=answer_threads())  # one per answering thread
     catalog = load_catalog(commands_dir or paths.commands_dir())
     return Service(Engine(db, catalog, data_version_of(db)), db, catalog)
