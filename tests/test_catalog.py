@@ -47,11 +47,14 @@ def test_every_metric_is_served_by_some_command(service):
     ("text", "reason"),
     [
         ("name = [", "not valid TOML"),
-        (GOOD.format(name="Bad Name", aliases='"x"', sql=FIGURES_SQL), "'name' may hold only"),
-        (GOOD.format(name="no-aliases", aliases="", sql=FIGURES_SQL), "at least one alias"),
+        (GOOD.format(name="Bad Name", aliases='"x"', sql=FIGURES_SQL), "`name` may hold only"),
+        (
+            GOOD.format(name="no-aliases", aliases="", sql=FIGURES_SQL),
+            "`aliases` needs at least one entry",
+        ),
         (
             GOOD.format(name="undeclared", aliases='"u"', sql=FIGURES_SQL + " and period = :year"),
-            "uses :year but no parameter 'year' is declared",
+            "uses :year but no parameter `year` is declared",
         ),
         (
             GOOD.format(name="positional", aliases='"p"', sql=FIGURES_SQL + " and period = ?"),
@@ -70,7 +73,7 @@ def test_every_metric_is_served_by_some_command(service):
         (
             GOOD.format(name="period-default", aliases='"d"', sql=FIGURES_SQL)
             + '[params.year]\ntype = "fiscal_year"\nrequired = true\n',
-            "unknown key(s) of parameter 'year': ['required']",
+            "unknown key(s) of parameter `year`: ['required']",
         ),
     ],
 )

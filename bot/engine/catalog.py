@@ -5,6 +5,7 @@ commands answering the same words would make the answer depend on file order, so
 refused; a key of an older schema is reported, and ignored.
 """
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,6 +13,12 @@ from pathlib import Path
 
 from bot.engine.command import CatalogProblem, Command, Param
 from bot.engine.command_schema import SchemaProblems, parse_command, why_retired
+
+log = logging.getLogger("immistats.catalog")
+# Words the reader skips in a question, so an alias made different only by them is the same alias.
+SMALL_WORDS = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "for", "to", "by", "from", "with", "and", "or"]
+)
 
 # Command, Param and CatalogProblem live in bot.engine.command; the rest of the bot reads them here.
 __all__ = [
@@ -80,11 +87,14 @@ def _toml_line(reason: str) -> int:
 
 
 def phrase_key(text: str) -> str:
-    """What makes two names or aliases the same words to the engine: case, punctuation, spacing and
-    a plural 's' do not count (it reads 'encounter' as 'encounters', and 'asylum-terminated' as
-    'asylum terminated')."""
-    words = re.sub(r"[^\w\s]", "", re.sub(r"[-‐-―_/]", " ", text.casefold())).split()
-    return " ".join(word.rstrip("s") or word for word in words)
+    """What makes two names or aliases the same words to the engine, which reads a question word
+    by word and in any order: case, punctuation, spacing, small words (SMALL_WORDS), a plural 's'
+    and word order do not count ('The terminations?' is 'terminations', 'asylum-terminated' is
+    'terminated asylum')."""
+    spaced = re.sub(r"[-‐-―_/]", " ", text.casefold().replace("’", "'"))
+    words = re.sub(r"[^\w\s]", "", spaced).split()
+    meaningful = [w for w in words if w not in SMALL_WORDS]
+    return " ".join(sorted(word.rstrip("s") or word for word in meaningful or words))
 
 
 @dataclass(frozen=True)
@@ -145,23 +155,37 @@ def _retired_problems(command: Command) -> list[CatalogProblem]:
     ]
 
 
+def _load_file(
+    path: Path, loaded: dict[str, Command]
+) -> tuple[Command | None, list[CatalogProblem]]:
+    """One file: its command (None when refused) and every problem found in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [CatalogProblem(path.name, 1, f"cannot be read: {exc}")]
+    command, found = load_text(text, path)
+    if command is None:
+        return None, found
+    found = _retired_problems(command)
+    if refused := _clash_problems(command, loaded.values()):
+        return None, found + refused
+    return command, found
+
+
 def load_catalog(folder: Path) -> Catalog:
-    """Every *.toml in the folder; good files load even when others are broken."""
+    """Every *.toml in the folder; good files load even when others are broken, and each file
+    skipped is logged with its reasons (no file, however malformed, stops the others)."""
     commands: dict[str, Command] = {}
     problems: list[CatalogProblem] = []
     for path in sorted(folder.glob("*.toml")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(CatalogProblem(path.name, 1, f"cannot be read: {exc}"))
-            continue
-        command, found = load_text(text, path)
+            command, found = _load_file(path, commands)
+        except Exception as exc:  # a bug in a check must cost one file, never the catalog
+            log.exception("commands/%s skipped: checking it failed", path.name)
+            command, found = None, [CatalogProblem(path.name, 1, f"checking it failed: {exc!r}")]
         problems += found
         if command is None:
-            continue
-        problems += _retired_problems(command)
-        if refused := _clash_problems(command, commands.values()):
-            problems += refused
+            log.warning("commands/%s skipped: %s", path.name, "; ".join(map(str, found)))
             continue
         commands[command.name] = command
     return Catalog(commands, problems)

@@ -10,9 +10,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from bot.engine import schema_types as types
 from bot.engine.command import PERIOD_PARAM_TYPES, Chart, Command, Param
+from bot.engine.schema_types import Found
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,40}")
+SQL_NAME = re.compile(r"[A-Za-z_]\w{0,40}")
 SQL_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PARAM_TYPES = PERIOD_PARAM_TYPES | {"choice"}
@@ -45,6 +48,8 @@ RETIRED = {
 MAX_TEXT = 2000
 MAX_SQL = 4000
 MAX_ALIASES = 40
+MAX_PARAMS = 10
+MAX_CHOICES = 300
 
 
 class SchemaProblems(Exception):
@@ -64,7 +69,8 @@ def retired_keys(data: dict[str, Any]) -> list[tuple[str, ...]]:
             ("params", name, "default")
             for name, spec in params.items()
             if isinstance(spec, dict)
-            and spec.get("type") in PERIOD_PARAM_TYPES
+            and isinstance(spec.get("type"), str)
+            and spec["type"] in PERIOD_PARAM_TYPES
             and "default" in spec
         ]
     return found
@@ -91,94 +97,74 @@ def _delete(table: dict[str, Any], path: tuple[str, ...]) -> None:
         del table[head]
 
 
-def _text(data: dict, key: str, found: list, *, limit: int = MAX_TEXT) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str) or not value.strip():
-        found.append((key, f"'{key}' must be a non-empty text"))
-        return ""
-    if len(value) > limit:
-        found.append((key, f"'{key}' is longer than {limit} characters"))
-    return value.strip()
-
-
-def _words(data: dict, key: str, found: list, *, limit: int) -> tuple[str, ...]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        found.append((key, f"'{key}' must be a list of texts"))
-        return ()
-    if len(value) > limit:
-        found.append((key, f"'{key}' has more than {limit} entries"))
-    if any(len(v) > 200 for v in value):
-        found.append((key, f"an entry of '{key}' is longer than 200 characters"))
-    return tuple(v.strip() for v in value)
-
-
-def _choices(name: str, spec: dict, key: str, found: list) -> dict[str, tuple[str, ...]] | None:
-    raw = spec.get("choices")
-    if not isinstance(raw, dict) or not raw:
-        found.append((key, f"choice parameter '{name}' needs a 'choices' table"))
-        return None
+def _choices(name: str, spec: dict[str, Any], key: str, found: Found) -> dict[str, tuple[str, ...]]:
+    shown = f"params.{name}.choices"
+    raw = types.table(spec, "choices", found, shown=shown)
+    if not raw:
+        found.append((key, f"choice parameter `{name}` needs a `choices` table"))
+        return {}
+    if len(raw) > MAX_CHOICES:
+        found.append((shown, f"`{shown}` has more than {MAX_CHOICES} choices"))
+        return {}
     choices: dict[str, tuple[str, ...]] = {}
-    for value, words in raw.items():
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            found.append((key, f"choice '{value}' of '{name}' needs a list of words"))
+    for value in raw:
+        said = f"{shown}.{value}"
+        if not value.strip() or len(value) > types.MAX_WORD:
+            found.append((shown, f"a value of `{shown}` is empty or too long"))
             continue
-        choices[value] = tuple(w.lower() for w in words)
+        choices[value] = tuple(
+            w.lower() for w in types.words(raw, value, found, limit=40, shown=said)
+        )
     return choices
 
 
-def _params(data: dict, found: list) -> tuple[Param, ...]:
-    raw = data.get("params", {})
-    if not isinstance(raw, dict):
-        found.append(("params", "'params' must be a table of parameters"))
+def _param(name: str, spec: Any, found: Found) -> Param | None:
+    key = f"params.{name}"
+    if not SQL_NAME.fullmatch(name):
+        found.append((key, f"parameter `{name}` needs a name of letters, digits and '_'"))
+        return None
+    if not isinstance(spec, dict):
+        found.append((key, f"`{key}` must be a table, not {types.type_name(spec)}"))
+        return None
+    kind = types.one_of(spec, "type", PARAM_TYPES, "", found, shown=f"{key}.type")
+    if not kind:
+        return None
+    shape = "choice" if kind == "choice" else "period"
+    retired = {"default"} if shape == "period" else set()
+    if unknown := set(spec) - PARAM_KEYS[shape] - retired:
+        found.append((key, f"unknown key(s) of parameter `{name}`: {sorted(unknown)}"))
+    if shape == "period":
+        return Param(name=name, type=kind)
+    choices = _choices(name, spec, key, found)
+    required = types.flag(spec, "required", found, shown=f"{key}.required")
+    default = types.text(
+        spec, "default", found, limit=types.MAX_WORD, required=False, shown=f"{key}.default"
+    )
+    if "default" in spec and default not in choices:
+        found.append((key, f"default '{default}' of `{name}` is not one of its choices"))
+    if not choices:
+        return None
+    return Param(
+        name=name, type="choice", default=default or None, required=required, choices=choices
+    )
+
+
+def _params(data: dict[str, Any], found: Found) -> tuple[Param, ...]:
+    raw = types.table(data, "params", found)
+    if len(raw) > MAX_PARAMS:
+        found.append(("params", f"`params` has more than {MAX_PARAMS} parameters"))
         return ()
-    params = []
-    for name, spec in raw.items():
-        key = f"params.{name}"
-        if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
-            found.append((key, f"parameter '{name}' needs a type: one of {sorted(PARAM_TYPES)}"))
-            continue
-        kind = "choice" if spec["type"] == "choice" else "period"
-        retired = {"default"} if kind == "period" else set()
-        if unknown := set(spec) - PARAM_KEYS[kind] - retired:
-            found.append((key, f"unknown key(s) of parameter '{name}': {sorted(unknown)}"))
-        if kind == "period":
-            params.append(Param(name=name, type=spec["type"]))
-            continue
-        choices = _choices(name, spec, key, found)
-        if choices is None:
-            continue
-        default = spec.get("default")
-        if default is not None and not isinstance(default, str):
-            found.append((key, f"default of '{name}' must be a text"))
-        if default not in (None, *choices):
-            found.append((key, f"default '{default}' of '{name}' is not one of its choices"))
-        params.append(
-            Param(
-                name=name,
-                type="choice",
-                default=None if default is None else str(default),
-                required=bool(spec.get("required", False)),
-                choices=choices,
-            )
-        )
-    return tuple(params)
+    return tuple(p for name, spec in raw.items() if (p := _param(name, spec, found)))
 
 
-def _chart(data: dict, found: list) -> Chart:
-    raw = data.get("chart", {})
-    if not isinstance(raw, dict):
-        found.append(("chart", "'chart' must be a table"))
-        return Chart()
+def _chart(data: dict[str, Any], found: Found) -> Chart:
+    raw = types.table(data, "chart", found)
     if unknown := {k for k in raw if k != "kind" and f"chart.{k}" not in RETIRED}:
         found.append(("chart", f"unknown chart key(s): {sorted(unknown)}"))
-    chart = Chart(kind=str(raw.get("kind", Chart.kind)))
-    if chart.kind not in CHART_KINDS:
-        found.append(("chart.kind", f"chart kind must be one of {sorted(CHART_KINDS)}"))
-    return chart
+    return Chart(kind=types.one_of(raw, "kind", CHART_KINDS, Chart.kind, found, shown="chart.kind"))
 
 
-def _placeholders(headline: str, params: tuple[Param, ...], found: list) -> None:
+def _placeholders(headline: str, params: tuple[Param, ...], found: Found) -> None:
     """Every {name} in the headline must be one the engine fills, or it reaches members as is."""
     filled = [*FILLED, *(p.name for p in params if p.in_sql)]
     offered = ", ".join("{" + name + "}" for name in filled)
@@ -194,61 +180,70 @@ def _placeholders(headline: str, params: tuple[Param, ...], found: list) -> None
         found.append(("headline", "'headline' must contain {value}"))
 
 
-def parse_command(text: str, path: Path) -> Command:
-    """Parse one TOML text into a Command, or raise SchemaProblems with every reason found."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemaProblems([("", f"not valid TOML: {exc}")]) from None
-    found: list[tuple[str, str]] = []
-    if unknown := set(data) - set(REQUIRED) - set(OPTIONAL) - {k for k in RETIRED if "." not in k}:
-        found.append((sorted(unknown)[0], f"unknown key(s): {sorted(unknown)}"))
-    name = _text(data, "name", found, limit=41)
-    if name and not NAME.fullmatch(name):
-        found.append(("name", "'name' may hold only a-z, 0-9 and '-' (2 to 41 characters)"))
-    sql = _text(data, "sql", found, limit=MAX_SQL)
-    params = _params(data, found)
+def _sql_parameters(sql: str, params: tuple[Param, ...], found: Found) -> None:
     declared = {p.name for p in params if p.in_sql}
     used = set(SQL_PARAM.findall(sql))
     if "?" in SQL_PARAM.sub("", sql.replace("'?'", "")):
         found.append(("sql", "use named parameters (:name), not '?'"))
     for missing in sorted(used - declared):
-        found.append(("sql", f"the SQL uses :{missing} but no parameter '{missing}' is declared"))
+        found.append(("sql", f"the SQL uses :{missing} but no parameter `{missing}` is declared"))
     for unused in sorted(declared - used):
         found.append(
-            (f"params.{unused}", f"parameter '{unused}' is declared but the SQL never uses it")
+            (f"params.{unused}", f"parameter `{unused}` is declared but the SQL never uses it")
         )
+
+
+def _read(text: str) -> dict[str, Any]:
+    """The TOML table, or SchemaProblems: not TOML, nested past reason, or keys nothing reads."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaProblems([("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise SchemaProblems([("", "not valid TOML: lists or tables nested too deeply")]) from None
+    deep = [key for key, value in data.items() if types.depth(value) > types.MAX_DEPTH]
+    if deep:
+        raise SchemaProblems(
+            [(key, f"`{key}` nests lists or tables deeper than a command needs") for key in deep]
+        )
+    if unknown := set(data) - set(REQUIRED) - set(OPTIONAL) - {k for k in RETIRED if "." not in k}:
+        raise SchemaProblems([(sorted(unknown)[0], f"unknown key(s): {sorted(unknown)}")])
+    return data
+
+
+def parse_command(text: str, path: Path) -> Command:
+    """Parse one TOML text into a Command, or raise SchemaProblems with every reason found."""
+    data = _read(text)
+    found: Found = []
+    name = types.text(data, "name", found, limit=41)
+    if name and not NAME.fullmatch(name):
+        found.append(("name", "`name` may hold only a-z, 0-9 and '-' (2 to 41 characters)"))
+    sql = types.text(data, "sql", found, limit=MAX_SQL)
+    params = _params(data, found)
+    _sql_parameters(sql, params, found)
     command = Command(
         name=name,
-        title=_text(data, "title", found, limit=200),
-        aliases=_words(data, "aliases", found, limit=MAX_ALIASES),
-        unit=_text(data, "unit", found, limit=40),
-        headline=_text(data, "headline", found, limit=300),
+        title=types.text(data, "title", found, limit=200),
+        aliases=types.words(data, "aliases", found, limit=MAX_ALIASES, required=True),
+        unit=types.text(data, "unit", found, limit=40),
+        headline=types.text(data, "headline", found, limit=300),
         sql=sql,
-        sources=_words(data, "sources", found, limit=30),
-        metric=data.get("metric"),
-        related_metrics=_words(data, "related_metrics", found, limit=10)
-        if "related_metrics" in data
-        else (),
-        definition=str(data.get("definition", "")).strip(),
-        caveats=_words(data, "caveats", found, limit=10) if "caveats" in data else (),
-        aggregate=data.get("aggregate", "sum"),
-        series=data.get("series", "fiscal_year"),
+        sources=types.words(data, "sources", found, limit=30, required=True),
+        metric=types.text(data, "metric", found, limit=80, required=False) or None,
+        related_metrics=types.words(data, "related_metrics", found, limit=10),
+        definition=types.text(data, "definition", found, limit=MAX_TEXT, required=False),
+        caveats=types.words(data, "caveats", found, limit=10),
+        aggregate=types.one_of(data, "aggregate", AGGREGATES, "sum", found),
+        series=types.one_of(data, "series", SERIES_KINDS, "fiscal_year", found),
         params=params,
         chart=_chart(data, found),
-        examples=_words(data, "examples", found, limit=10) if "examples" in data else (),
+        examples=types.words(data, "examples", found, limit=10),
         path=path,
         text=text,
         retired=tuple(".".join(p) for p in retired_keys(data)),
     )
-    if command.aggregate not in AGGREGATES:
-        found.append(("aggregate", f"'aggregate' must be one of {sorted(AGGREGATES)}"))
-    if command.series not in SERIES_KINDS:
-        found.append(("series", f"'series' must be one of {sorted(SERIES_KINDS)}"))
     if command.headline:
         _placeholders(command.headline, params, found)
-    if not command.aliases:
-        found.append(("aliases", "give at least one alias: the words people use for this"))
     if found:
         raise SchemaProblems(found)
     return command

@@ -1,21 +1,24 @@
 """One validator for a moderator's prepared query, whether it comes from a file or from Discord.
 
 It parses the TOML like any command file, refuses names and aliases that would shadow a built-in or
-another of the guild's commands, and runs the query with its defaults in the read-only sandbox:
-a query that fails, times out or returns nothing is refused with the reason in plain words.
+another of the guild's commands (compared as the reader reads them: catalog.phrase_key), and runs
+the same checks as `immistats commands check` (engine.checks): ids, and the query with its defaults
+and each choice in the read-only sandbox, its rows as the engine will read them. A query that fails,
+times out, returns nothing or returns rows the engine cannot answer from is refused in plain words.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine.catalog import Catalog, CatalogProblem, Command, clashes, load_text
-from bot.engine.checks import check_command
+from bot.engine.checks import Known, check_command
 from bot.engine.db import StatsDB
 
 MAX_TOML = 8000  # characters: a prepared query is small; this bounds what a moderator can paste
 
 
 FILE = Path("command.toml")  # what a moderator's text is called in its problems
+MONTHLY = "-monthly"  # the engine sends a month question for NAME to NAME-monthly
 
 
 def plain(problem: CatalogProblem) -> str:
@@ -37,9 +40,15 @@ class Verdict:
         return self.command is not None and not self.found
 
 
+def built_in(command: Command) -> bool:
+    """A command shipped in commands/ (a server's own are parsed as FILE)."""
+    return command.path != FILE
+
+
 def shadowing(command: Command, catalog: Catalog, replacing: str | None = None) -> list[str]:
     """Names or aliases already answered by another command of this catalog: the same check, and
-    the same idea of 'the same words' (catalog.phrase_key), as between the built-in files."""
+    the same idea of 'the same words' (catalog.phrase_key), as between the built-in files; and a
+    name that would take the month questions of a built-in command (NAME-monthly)."""
     problems = []
     others = [c for c in catalog if c.name != replacing]
     for mine, theirs, owner in clashes(command, others):
@@ -48,6 +57,12 @@ def shadowing(command: Command, catalog: Catalog, replacing: str | None = None) 
             continue
         said = "" if mine == theirs else f" (its {theirs})"
         problems.append(f"the {mine} is already used by '{owner.name}'{said}")
+    base = command.name.removesuffix(MONTHLY)
+    if base != command.name and (owner := catalog.get(base)) and built_in(owner):
+        problems.append(
+            f"the name '{command.name}' would answer the month questions of the built-in "
+            f"'{owner.name}': choose another name"
+        )
     return problems
 
 
@@ -67,8 +82,7 @@ def validate(
     if replacing and command.name != replacing:
         return Verdict(None, [_whole(f"the name must stay '{replacing}' when editing")])
     found = [_whole(problem) for problem in shadowing(command, catalog, replacing)]
-    source_ids = {row[0] for row in db.query("select id from sources", {}).rows}
-    return Verdict(command, found + check_command(command, db, source_ids))
+    return Verdict(command, found + check_command(command, db, Known.of(db)))
 
 
 def _whole(reason: str) -> CatalogProblem:
