@@ -280,8 +280,8 @@ def test_cache_evicts_the_least_recently_used(monkeypatch):
     cached_chart(answers[0])  # used again: now the most recent
     cached_chart(bar_answer(version="new"))  # pushes out answers[1]
     assert len(chart._cache) == chart.CACHE_SIZE
-    assert chart._cache_key(answers[0]) in chart._cache
-    assert chart._cache_key(answers[1]) not in chart._cache
+    assert chart.chart_key(answers[0]) in chart._cache
+    assert chart.chart_key(answers[1]) not in chart._cache
 
 
 def test_concurrent_renders_match_serial_ones():

@@ -19,7 +19,7 @@ from bot.app.respond import off_loop, send, tell, wait_message
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 from bot.render.alt_text import alt_text
-from bot.render.chart import cached_chart
+from bot.render.chart_pool import Charts
 
 NO_ATTACH = "The chart is not attached: I don't have permission to attach files in this channel."
 
@@ -34,14 +34,15 @@ class Prepared:
     chart_note: str | None = None
 
 
-def prepare(compute: Callable[[], Answer], may_attach: bool) -> Prepared:
-    """Runs in a worker thread: the query, then the chart when the channel allows files."""
+def prepare(compute: Callable[[], Answer], may_attach: bool, charts: Charts) -> Prepared:
+    """Runs in a worker thread: the query, then the chart (from the cache, or drawn in a chart
+    worker process while this thread waits) when the channel allows files."""
     answer = compute()
     if not answer.understood or not answer.series:
         return Prepared(answer)
     if not may_attach:
         return Prepared(answer, chart_note=NO_ATTACH)
-    return Prepared(answer, cached_chart(answer), alt_text(answer))
+    return Prepared(answer, charts.chart(answer), alt_text(answer))
 
 
 def answer_message(prepared: Prepared, view: AnswerView | None) -> dict[str, Any]:
@@ -73,7 +74,8 @@ async def send_answer(
     """Compute an Answer off the loop and send it as an embed with its chart and buttons;
     `catalog` (the server's, when it has commands of its own) names the alternatives."""
     may_attach = interaction.app_permissions.attach_files
-    prepared = await off_loop(interaction, partial(prepare, compute, may_attach))
+    charts = interaction.client.charts
+    prepared = await off_loop(interaction, partial(prepare, compute, may_attach, charts))
     view = AnswerView(
         prepared.answer, catalog or interaction.client.service.catalog, answer_alternative
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import discord
@@ -27,7 +28,8 @@ from bot.engine.glossary import Glossary, load_glossary
 from bot.engine.service import Service, start
 from bot.guilds.catalogs import GuildCatalogs
 from bot.guilds.state import StateStore
-from bot.settings import dev_guild_id, sharding
+from bot.render.chart_pool import Charts, ChartWorkers, shared_workers
+from bot.settings import answer_threads, chart_cache_dir, dev_guild_id, sharding
 from bot.settings import state_path as default_state_path
 
 log = logging.getLogger("immistats.discord")
@@ -84,6 +86,7 @@ class ImmistatsBot(BotContext):
         self._completion: Completion | None = None
         self._state: StateStore | None = None
         self._guild_catalogs: GuildCatalogs | None = None
+        self._charts: Charts | None = None
         self.state_path = state_path
         self.guild_id = guild_id
         self._limiter = QuestionLimiter()
@@ -118,6 +121,12 @@ class ImmistatsBot(BotContext):
         return self._state
 
     @property
+    def charts(self) -> Charts:
+        if self._charts is None:
+            raise RuntimeError("the bot is not set up yet (setup_hook starts the chart workers)")
+        return self._charts
+
+    @property
     def guild_catalogs(self) -> GuildCatalogs:
         if self._guild_catalogs is None:
             raise RuntimeError("the bot is not set up yet (setup_hook opens the state database)")
@@ -140,7 +149,16 @@ class ImmistatsBot(BotContext):
 
     async def setup_hook(self) -> None:
         """Start the service (building the database if missing) and open the state database off
-        the loop, then the cogs."""
+        the loop, then the cogs. Answers run in threads sized to the machine, charts in worker
+        processes: the bot's own workers, or, for a bot given its service (tests, benches), the
+        process's shared ones."""
+        threads = answer_threads()
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(threads, thread_name_prefix="immistats-answer")
+        )
+        workers = ChartWorkers() if self._owns_service else shared_workers()
+        await asyncio.to_thread(workers.start)
+        self._charts = Charts(workers, chart_cache_dir())
         if self._service is None:
             self._service = await asyncio.to_thread(start)
         self._state = await asyncio.to_thread(StateStore, self.state_path)
@@ -160,6 +178,9 @@ class ImmistatsBot(BotContext):
         if self._state is not None:
             self._state.close()
             self._state = None
+        if self._owns_service and self._charts is not None:
+            await asyncio.to_thread(self._charts.workers.stop)
+        self._charts = None
         if self._owns_service and self._service is not None:
             self._service.close()
             self._service = None

@@ -19,6 +19,7 @@ from bot.engine.glossary import Glossary
 from bot.engine.service import Service
 from bot.guilds.catalogs import GuildCatalogs
 from bot.guilds.state import StateStore
+from bot.render.chart_pool import Charts
 
 
 class BotContext(commands.AutoShardedBot):
@@ -49,6 +50,10 @@ class BotContext(commands.AutoShardedBot):
     @property
     @abstractmethod
     def limiter(self) -> QuestionLimiter: ...
+
+    @property
+    @abstractmethod
+    def charts(self) -> Charts: ...
 
     @abstractmethod
     async def catalog_for(

@@ -34,13 +34,14 @@ from bot.render.chart_text import font_of, footer, style_axes, wrap, x_labels
 def render_chart(answer: Answer) -> bytes:
     """Draw answer.series as an 800x450 PNG; bars for years, a line for months."""
     out = io.BytesIO()
-    # No Pillow optimize=True: it saves ~3% of 50-80 KB at ~50-80 ms, a third of the render time.
     fig = _build_figure(answer)
-    # Lay out once and freeze: otherwise savefig draws the whole figure twice to run the layout.
+    # Lay out once and freeze, then draw once: savefig would draw the whole figure again to run
+    # the layout, while the canvas's print_png draws it a single time (same pixels).
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
     # Fast compression: ~12 ms less per chart than the default, and charts stay near 60 KB.
-    fig.savefig(out, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": 1})
+    # No Pillow optimize=True: it saves ~3% of 50-80 KB at ~50-80 ms, a third of the render time.
+    fig.canvas.print_png(out, pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
@@ -90,7 +91,7 @@ _cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _cache_key(answer: Answer) -> tuple:
+def chart_key(answer: Answer) -> tuple:
     """Everything the drawing reads, so a changed title or source can never serve a stale chart."""
     return (
         answer.command,
@@ -106,7 +107,7 @@ def _cache_key(answer: Answer) -> tuple:
 
 def cached_chart(answer: Answer) -> bytes:
     """render_chart behind a thread-safe LRU; rendering happens outside the lock."""
-    key = _cache_key(answer)
+    key = chart_key(answer)
     with _cache_lock:
         if (png := _cache.get(key)) is not None:
             _cache.move_to_end(key)

@@ -98,7 +98,7 @@ class Moderators(
                 return verdict, None
             trial = including(catalog, verdict.command)
             ask = partial(engine.ask_command, verdict.command.name, catalog=trial)
-            return verdict, prepare(ask, may_attach)
+            return verdict, prepare(ask, may_attach, self.bot.charts)
 
         verdict, prepared = await off_loop(interaction, check, ephemeral=True)
         editing = replacing is not None
