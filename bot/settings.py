@@ -122,6 +122,34 @@ def state_path() -> Path:
     return user_data_dir() / "immistats-state.db"
 
 
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+KEEP_QUESTIONS_DAYS = 90
+
+
+def state_url() -> str | None:
+    """IMMISTATS_STATE_URL: a postgresql:// URL puts the state in PostgreSQL, so that several bot
+    processes (shards, machines) share it; unset, the state is the SQLite file of `state_path`."""
+    url = setting("IMMISTATS_STATE_URL")
+    if url is not None and not url.startswith(POSTGRESQL_SCHEMES):
+        raise SettingsError("IMMISTATS_STATE_URL must start with postgresql://")
+    return url
+
+
+def state_location() -> Path | str:
+    """Where the state store is: the PostgreSQL URL when set, else the SQLite file."""
+    return state_url() or state_path()
+
+
+def keep_questions_days() -> int:
+    """IMMISTATS_KEEP_QUESTIONS_DAYS: how long members' questions are kept (those nothing
+    answered, and those quoted in a report of a wrong-looking answer); 90 days unless set."""
+    text = setting("IMMISTATS_KEEP_QUESTIONS_DAYS")
+    days = _integer("IMMISTATS_KEEP_QUESTIONS_DAYS", text) if text else KEEP_QUESTIONS_DAYS
+    if days < 1:
+        raise SettingsError("IMMISTATS_KEEP_QUESTIONS_DAYS must be at least 1")
+    return days
+
+
 @dataclass(frozen=True)
 class Sharding:
     """SHARD_COUNT and SHARD_IDS let several processes split the shards; both unset = automatic."""

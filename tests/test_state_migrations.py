@@ -181,3 +181,40 @@ def test_odd_layouts_come_out_without_the_retired_keys(text):
     only looks like a retired key inside a text is not taken for one."""
     upgraded, dropped = upgrade_toml(text)
     assert dropped and tomllib.loads(upgraded) == without_retired(tomllib.loads(text))
+
+
+# ----- version 4 (commit 100f438) to today: reports, and questions that expire
+
+FIXTURE_V4 = Path(__file__).parent / "fixtures" / "state-v4.sql"
+ASKED_LATELY, ASKED_IN_2020 = 1795600100.0, 1590000000.0  # the fixture's last_at values
+
+
+def test_a_version_4_database_gains_reports_and_expires_old_questions(tmp_path):
+    path = tmp_path / "state.db"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(FIXTURE_V4.read_text(encoding="utf-8"))
+        assert conn.execute("pragma user_version").fetchone()[0] == 4
+        before = conn.execute("select * from audit_log order by id").fetchall()
+    store = StateStore(path, keep_days=90, clock=lambda: ASKED_LATELY + 86_400)
+    try:
+        assert store.schema_version() == len(MIGRATIONS)
+        assert [c.name for c in store.commands(MODERATED)] == ["ice-removals-test"]
+        with closing(sqlite3.connect(path)) as conn:
+            assert conn.execute("select * from audit_log order by id").fetchall() == before
+            columns = {row[1] for row in conn.execute("pragma table_info(wanted_questions)")}
+            columns |= {row[1] for row in conn.execute("pragma table_info(reports)")}
+            kept = conn.execute("select guild_id from wanted_questions").fetchall()
+        assert kept == [(MODERATED,)]  # the 2020 question was removed when the store opened
+        assert not any("user" in column for column in columns)  # no member's id, anywhere
+        assert [(w.question, w.times) for w in store.wanted(MODERATED)] == [
+            ("how many visas in 2023", 2)
+        ]
+        assert store.wanted(TYPO_GUILD) == []  # asked in 2020: expired
+        number = store.add_report(
+            MODERATED, command="c", params={}, data_version="v", question="q", reason="r"
+        )
+        assert [r.id for r in store.reports(MODERATED)] == [number]
+        store.remove(MODERATED, "ice-removals-test", user_id=12)
+        assert store.history(MODERATED, limit=1)[0].id == len(before) + 1
+    finally:
+        store.close()

@@ -29,8 +29,7 @@ from bot.engine.service import Service, start
 from bot.guilds.catalogs import GuildCatalogs
 from bot.guilds.state import StateStore
 from bot.render.chart_pool import Charts, ChartWorkers, shared_workers
-from bot.settings import answer_threads, chart_cache_dir, dev_guild_id, sharding
-from bot.settings import state_path as default_state_path
+from bot.settings import answer_threads, chart_cache_dir, dev_guild_id, sharding, state_location
 
 log = logging.getLogger("immistats.discord")
 
@@ -62,7 +61,7 @@ class ImmistatsBot(BotContext):
         self,
         service: Service | None = None,
         *,
-        state_path: Path,
+        state_path: Path | str,
         guild_id: int | None = None,
         shard_count: int | None = None,
         shard_ids: list[int] | None = None,
@@ -186,13 +185,15 @@ class ImmistatsBot(BotContext):
             self._service = None
 
 
-def create_bot(service: Service | None = None, state_path: Path | None = None) -> ImmistatsBot:
+def create_bot(
+    service: Service | None = None, state_path: Path | str | None = None
+) -> ImmistatsBot:
     """A configured, unconnected bot; settings come from the environment or a .env file
-    (IMMISTATS_STATE places the state database; tests pass `state_path`)."""
+    (IMMISTATS_STATE or IMMISTATS_STATE_URL place the state store; tests pass `state_path`)."""
     shards = sharding()
     return ImmistatsBot(
         service,
-        state_path=state_path or default_state_path(),
+        state_path=state_path or state_location(),
         guild_id=dev_guild_id(),
         shard_count=shards.shard_count,
         shard_ids=shards.shard_ids,

@@ -46,6 +46,8 @@ class GuildCatalogs:
         self._building: dict[int, threading.Lock] = {}
         # Bumped by every change, so that a build which started before it is never cached.
         self._generation: dict[int, int] = {}
+        # Every committed change, this process's or another's on a shared PostgreSQL.
+        store.on_change(self.invalidate)
 
     def cached(self, guild_id: int | None) -> Catalog | None:
         if guild_id is None:
