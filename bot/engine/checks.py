@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.engine.catalog import Catalog, CatalogProblem, Command, line_of
 from bot.engine.db import StatsDB
-from bot.engine.row_checks import row_problems
+from bot.engine.row_checks import answerable, row_problems
 from bot.engine.sql_rules import StatsDBError
 
 REQUIRED_COLUMNS = {"period", "value"}
@@ -84,6 +84,9 @@ def check_command(command: Command, db: StatsDB, known: Known) -> list[CatalogPr
             problems.append(
                 CatalogProblem(file, line, "the query returns no rows with its defaults")
             )
+        elif not said and not answerable(result.columns, result.rows):
+            reason = "the query returns no row with both a period and a value with its defaults"
+            problems.append(CatalogProblem(file, line, reason))
         if found := row_problems(result.columns, result.rows, set(known.sources)):
             return problems + [CatalogProblem(file, line, f"{p}{said}") for p in found]
     return problems

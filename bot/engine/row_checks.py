@@ -70,6 +70,12 @@ def _other_problems(data: dict[str, object], source_ids: set[str]) -> list[str]:
     return found
 
 
+def answerable(columns: Sequence[str], rows: Sequence[tuple]) -> int:
+    """How many rows the engine can read at all: a row without a period or a value is a gap."""
+    at = {name: index for index, name in enumerate(columns)}
+    return sum(1 for r in rows if r[at["period"]] is not None and r[at["value"]] is not None)
+
+
 def row_problems(columns: Sequence[str], rows: Sequence[tuple], source_ids: set[str]) -> list[str]:
     """Why some rows cannot be answered from, at most SHOWN distinct reasons with their row."""
     found: list[str] = []
