@@ -42,7 +42,7 @@ def query(db: Path, sql: str, *params) -> list[tuple]:
 def test_every_figure_has_a_known_source_with_a_link():
     sources = {row["id"]: row for row in read_csv("sources.csv")}
     for spec in ALL_FILES:
-        if spec.file in ("sources.csv", "metrics.csv"):
+        if "source_id" not in spec.columns:  # sources, metrics, vocabulary
             continue
         for row in read_csv(spec.file):
             source = sources.get(row["source_id"])

@@ -67,7 +67,12 @@ ANSWERED = [
     ("encounters latest", "encounters", {"year": 2024}, 2_901_142),
     ("encounters 2019", "encounters", {"year": 2019}, 1_148_024),
     ("encounters fy2021 through fy2023", "encounters", {"start": 2021, "end": 2023}, 7_924_245),
-    ("encounters under Trump", "encounters", {"start": 2017, "end": 2020}, 3_004_925),
+    (
+        "encounters under the first Trump administration",
+        "encounters",
+        {"start": 2017, "end": 2020},
+        3_004_925,
+    ),
     (
         "southwest border encounters 2019-2024",
         "encounters",
@@ -140,7 +145,12 @@ ANSWERED = [
     ("green cards 2019", "green-cards", {"year": 2019}, 1_031_765),
     ("green cards 2022 vs 2024", "green-cards", {"years": [2022, 2024]}, 1_364_090),
     ("lawful permanent residents 2015", "green-cards", {"year": 2015}, 1_051_031),
-    ("green cards under trump", "green-cards", {"start": 2017, "end": 2020}, 3_962_905),
+    (
+        "green cards during trump's first term",
+        "green-cards",
+        {"start": 2017, "end": 2020},
+        3_962_905,
+    ),
     ("refugee arrivals 2020", "refugee-arrivals", {"year": 2020}, 11_840),
     ("refugees admitted 2016", "refugee-arrivals", {"year": 2016}, 84_989),
     ("refugee ceiling 2024", "refugee-ceiling", {"year": 2024}, 125_000),

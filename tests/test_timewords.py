@@ -26,7 +26,7 @@ from bot.engine.timewords import read_time
         ("removals 2019, 2021", "compare", (2019, 2021)),
         ("denials since 2019", "since", (2019,)),
         ("terminations under biden", "range", (2021, 2022, 2023, 2024)),
-        ("encounters during the trump administration", "range", (2017, 2018, 2019, 2020)),
+        ("encounters during the first trump administration", "range", (2017, 2018, 2019, 2020)),
         ("removals under obama", "range", tuple(range(2009, 2017))),
         ("last year", "latest", ()),
         ("latest backlog", "latest", ()),

@@ -59,6 +59,18 @@ FIGURES = TableFile(
     ),
 )
 
+VOCABULARY = TableFile(
+    file="vocabulary.csv",
+    table="vocabulary",
+    columns=("phrase", "kind", "meaning"),
+    key=("phrase", "kind"),
+    title="Vocabulary",
+    description=(
+        "Words the reader knows beyond the commands' own: states, countries with demonyms, places "
+        "below the state level, topics without figures here, operations and filler words."
+    ),
+)
+
 MONTHLY_TABLES: tuple[TableFile, ...] = (
     TableFile(
         file="cbp_encounters_monthly.csv.gz",
@@ -157,4 +169,4 @@ MONTHLY_TABLES: tuple[TableFile, ...] = (
     ),
 )
 
-ALL_FILES: tuple[TableFile, ...] = (SOURCES, METRICS, FIGURES, *MONTHLY_TABLES)
+ALL_FILES: tuple[TableFile, ...] = (SOURCES, METRICS, FIGURES, VOCABULARY, *MONTHLY_TABLES)

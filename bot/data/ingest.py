@@ -20,6 +20,7 @@ from bot.data.files import (
     METRICS,
     MONTHLY_TABLES,
     SOURCES,
+    VOCABULARY,
     TableFile,
 )
 from bot.data.problems import DataError, Problem
@@ -33,6 +34,7 @@ from bot.data.validate import (
     check_unique,
 )
 from bot.data.views import INDEXES, SUMMARY_TABLES, VIEWS
+from bot.data.vocabulary_checks import check_vocabulary
 from bot.engine.freshness import SCHEMA_VERSION, data_version
 from bot.engine.periods import parse_period
 
@@ -66,7 +68,7 @@ def load_and_check(data_dir: Path) -> dict[str, pd.DataFrame]:
     """Read every data file and run every check; raise DataError listing all problems."""
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    for spec in (SOURCES, METRICS, FIGURES, *MONTHLY_TABLES):
+    for spec in (SOURCES, METRICS, FIGURES, VOCABULARY, *MONTHLY_TABLES):
         frame, found = read_table(data_dir, spec)
         problems += found
         if frame is not None:
@@ -80,6 +82,8 @@ def load_and_check(data_dir: Path) -> dict[str, pd.DataFrame]:
     kinds = dict(zip(sources["id"], sources["kind"], strict=True))
     problems += check_unique(METRICS, metrics) + check_metrics(metrics, source_ids)
     problems += check_figures(figures, set(metrics["id"]), kinds)
+    vocabulary = frames["vocabulary"]
+    problems += check_unique(VOCABULARY, vocabulary) + check_vocabulary(vocabulary)
     for spec in MONTHLY_TABLES:
         problems += check_monthly(spec, frames[spec.table], source_ids)
     if not problems:
@@ -158,6 +162,7 @@ def write_database(frames: dict[str, pd.DataFrame], path: Path, version: str) ->
         },
         foreign_keys=[("metric", "metrics", "id"), ("source_id", "sources", "id")],
     )
+    db["vocabulary"].insert_all(_records(frames["vocabulary"]), pk=("phrase", "kind"))
     for spec in MONTHLY_TABLES:
         frame = frames[spec.table].sort_values(list(spec.key), kind="stable")
         db[spec.table].insert_all(

@@ -63,6 +63,7 @@ class Answer:
     unit: str = ""
     headline: str = ""
     interpretation: str = ""  # "Read as: … · FY2023 · TRAC"
+    unused_words: list[str] = field(default_factory=list)  # in no vocabulary, used by nothing
     change: Change | None = None
     series: list[Point] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)

@@ -12,7 +12,8 @@ from bot.engine.answer import Answer, Disagreement, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value, long_label, short_label
-from bot.engine.question import Intent, Reading, read_question
+from bot.engine.question import Intent, read_question
+from bot.engine.refusals import cannot_serve, not_understood
 from bot.engine.selection import (
     Row,
     change_against,
@@ -27,6 +28,7 @@ from bot.engine.selection import (
     time_params,
 )
 from bot.engine.timewords import LATEST, TimeAsk
+from bot.engine.vocabulary import Vocabulary
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -51,15 +53,21 @@ class Engine:
         sources = db.query("select id, publisher, title, url, date, kind from sources", {})
         self.sources = {r[0]: SourceRef(*r) for r in sources.rows}
         self._periods: dict[str, list[str]] = {}  # by SQL: guild commands may share names
+        self.vocabulary = Vocabulary.from_db(db)
 
     def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
         """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands)."""
         catalog = catalog or self.catalog
-        reading = read_question(question, catalog)
+        reading = read_question(question, catalog, self.vocabulary)
         if reading.intent is None:
-            return self.not_understood(reading, catalog)
+            return not_understood(reading, catalog, self.data_version)
+        if reading.blocks:
+            return cannot_serve(reading, catalog, self.data_version)
         intent = self._monthly_if_a_month_was_named(reading.intent, catalog)
         answer = self.answer(intent, question, catalog)
+        answer.unused_words = list(reading.unused)
+        if reading.unused:
+            answer.interpretation += f" · words not used: {', '.join(reading.unused)}"
         answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
@@ -103,22 +111,6 @@ class Engine:
         if intent.time.month and command.series != "month" and sibling:
             return replace(intent, command=sibling.name)
         return intent
-
-    def not_understood(self, reading: Reading, catalog: Catalog) -> Answer:
-        names = reading.suggestions or ()
-        text = reading.question.strip()
-        if not text:
-            headline = "Ask me about a U.S. immigration statistic, e.g. “terminations in 2023”."
-        else:
-            headline = "I don't have figures for that."
-        return Answer(
-            question=reading.question,
-            understood=False,
-            headline=headline,
-            suggestions=[_example(catalog.commands[name]) for name in names],
-            suggested_commands=list(names),
-            data_version=self.data_version,
-        )
 
     def run(self, command: Command, choices: dict[str, str]) -> tuple[list[Row], dict[str, str]]:
         """The command's series, with its choice parameters bound (defaults where not given)."""
@@ -282,11 +274,6 @@ class Engine:
             value_text = format_value(value, self.metrics[metric]["unit"])
             differ.append(Disagreement(period, value, value_text, self.sources[source_id], note))
         return differ
-
-
-def _example(command: Command) -> str:
-    example = command.examples[0] if command.examples else command.aliases[0]
-    return f"{command.title} (try “{example}”)"
 
 
 def _question_for(command: Command, time: TimeAsk) -> str:

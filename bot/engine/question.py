@@ -1,11 +1,16 @@
-"""Free text -> Intent(command, params) or ranked suggestions. Deterministic, local, no language model.
+"""Free text -> a Reading: the command, its filters, the time, and every word accounted for.
 
-How a question is read:
+Deterministic, local, no language model. How a question is read:
 1. the period words come out first (timewords.read_time);
-2. each command's choice words (regions, countries, demographics …) are looked for in what is left;
-3. each command's aliases are matched word by word, tolerating typos (rapidfuzz) in longer words;
-4. the command covering most of the question's content words wins; leftovers lower the confidence,
-   and near rivals become "did you mean" suggestions. Nothing matched means "not understood".
+2. vocabulary phrases are found (states, countries and their demonyms, places, topics, operations,
+   filler); a demonym reads as its country ("Venezuelans" -> venezuela);
+3. each command's choice words (regions, countries, demographics …) are looked for in what is left;
+4. each command's aliases are matched word by word, tolerating typos (rapidfuzz) in longer words;
+5. the command covering most of the question's content words wins; near rivals become "did you
+   mean" suggestions. Nothing matched means "not understood";
+6. a vocabulary phrase the winner did not use names something it cannot serve (a state it has no
+   breakdown for, a topic, an operation it cannot do): the reading is blocked, never answered with
+   the figure for another question. Words in no vocabulary are listed as unused and do not block.
 """
 
 import re
@@ -16,23 +21,12 @@ from rapidfuzz import fuzz
 
 from bot.engine.catalog import Catalog, Command, Param
 from bot.engine.timewords import TimeAsk, read_time
+from bot.engine.vocabulary import Hit, Vocabulary
 
 MAX_QUESTION = 500  # characters read; longer questions are cut before parsing
-TYPO_SCORE = 84
-SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)  # rapidfuzz ratio at or above which a word counts as a typo of another
-_STOPWORD_TEXT = """
-a an the of in on at for to by from with and or how many much what was were is are be been
-did does do number numbers count total totals figure figures stats statistics statistic data
-there their us u.s. s united states america american nationwide national fiscal year years
-fy during per show me tell give please whats what's which who when about all ever between
-since after vs versus compared compare against than until through thru till end as latest
-last most recent current this past newest right now today currently level levels it its has
-have had under administration term era presidency president biden trump obama bush got any
-every by january february march april may june july august september october november
-december jan feb mar apr jun jul aug sep sept oct nov dec new
-"""
-# Words that carry no meaning for choosing a command; split at import.
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
+SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
+SUPPORTED_OPERATIONS = frozenset({"total", "change"})  # a range's sum; the change line
 
 
 @dataclass(frozen=True)
@@ -43,6 +37,7 @@ class Match:
     params: dict[str, str]
     covered: int  # content words explained by an alias or a choice word
     leftover: tuple[str, ...]  # content words nothing explained
+    used: frozenset[int]  # indexes of the content words it explained
     similarity: float  # mean rapidfuzz score of the matched alias words (100 = exact)
     alias: str
 
@@ -55,13 +50,26 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A phrase of the question that names something the chosen command cannot serve."""
+
+    phrase: str
+    kind: str  # state | country | place | topic | operation
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Reading:
-    """The result of reading a question: an intent (maybe unsure) and the alternatives."""
+    """The result of reading a question: an intent (maybe unsure), the alternatives, and what
+    became of every word: used, blocking (a thing the command cannot serve) or unused."""
 
     question: str
     intent: Intent | None
     suggestions: tuple[str, ...] = ()  # command names, best first
     time: TimeAsk = field(default_factory=lambda: TimeAsk("none"))
+    blocks: tuple[Block, ...] = ()
+    unused: tuple[str, ...] = ()  # words found in no vocabulary and used by nothing
+    operations: tuple[str, ...] = ()  # supported operations asked for (total, change)
 
     @property
     def understood(self) -> bool:
@@ -79,9 +87,10 @@ def tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def alias_tokens(alias: str) -> list[str]:
-    """An alias's (or choice phrase's) meaningful words: small words are dropped as from questions."""
-    return [p for p in tokens(normalise(alias)) if p not in STOPWORDS] or tokens(alias.lower())
+def alias_tokens(alias: str, filler: frozenset[str]) -> tuple[str, ...]:
+    """An alias's (or choice phrase's) meaningful words: filler is dropped as from questions."""
+    words = [p for p in tokens(normalise(alias)) if p not in filler]
+    return tuple(words or tokens(alias.lower()))
 
 
 def _strip_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -123,7 +132,9 @@ def match_phrase(
     return used, sum(scores) / len(scores)
 
 
-def _choice_hits(param: Param, words: list[str], taken: set[int]) -> tuple[str, list[int]] | None:
+def _choice_hits(
+    param: Param, words: list[str], taken: set[int], filler: frozenset[str]
+) -> tuple[str, list[int]] | None:
     """The choice whose longest, then closest, word-phrase appears in the question.
 
     Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
@@ -131,27 +142,27 @@ def _choice_hits(param: Param, words: list[str], taken: set[int]) -> tuple[str, 
     best: tuple[int, float, str, list[int]] | None = None
     for value, phrases in param.choices.items():
         for phrase in phrases:
-            parts = alias_tokens(phrase)
+            parts = list(alias_tokens(phrase, filler))
             found = match_phrase(parts, words, taken) if parts else None
             if found and (best is None or (len(parts), found[1]) > best[:2]):
                 best = (len(parts), found[1], value, found[0])
     return (best[2], best[3]) if best else None
 
 
-def match_command(command: Command, words: list[str]) -> Match | None:
+def match_command(command: Command, words: list[str], filler: frozenset[str]) -> Match | None:
     """Read the question as this command; None when none of its aliases fits."""
     taken: set[int] = set()
     params: dict[str, str] = {}
     for param in command.params:
         if param.type != "choice":
             continue
-        hit = _choice_hits(param, words, taken)
+        hit = _choice_hits(param, words, taken, filler)
         if hit:
             params[param.name] = hit[0]
             taken |= set(hit[1])
     best: tuple[int, float, str, list[int]] | None = None
     for alias in command.aliases:
-        parts = alias_tokens(alias)
+        parts = list(alias_tokens(alias, filler))
         found = match_phrase(parts, words, taken)
         if found and (best is None or (len(parts), found[1]) > (best[0], best[1])):
             best = (len(parts), found[1], alias, found[0])
@@ -162,7 +173,7 @@ def match_command(command: Command, words: list[str]) -> Match | None:
             return None
     covered = taken | set(best[3])
     leftover = tuple(w for at, w in enumerate(words) if at not in covered)
-    return Match(command, params, len(covered), leftover, best[1], best[2])
+    return Match(command, params, len(covered), leftover, frozenset(covered), best[1], best[2])
 
 
 def _rank(match: Match) -> tuple:
@@ -174,25 +185,133 @@ def _rank(match: Match) -> tuple:
     )
 
 
-def content_words(question: str, time: TimeAsk) -> list[str]:
-    text = _strip_spans(normalise(question), time.spans)
-    return [w for w in tokens(text) if w not in STOPWORDS]
+@dataclass(frozen=True)
+class Words:
+    """The question's words once the period is taken out: all of them, the vocabulary phrases
+    found, and the content words commands are matched on, each with its position in `all`."""
+
+    all: list[str]
+    hits: list[Hit]
+    content: list[str]
+    at: list[int]  # position in `all` of each content word
 
 
-def read_question(question: str, catalog: Catalog) -> Reading:
+def question_words(text: str, time: TimeAsk, vocabulary: Vocabulary) -> Words:
+    """Content words are what is not filler; a country's demonym reads as the country's name."""
+    words = tokens(_strip_spans(text, time.spans))
+    hits = vocabulary.find(words)
+    spelled = {h.start: h for h in hits if h.term.kind == "country" and h.end - h.start == 1}
+    content: list[str] = []
+    at: list[int] = []
+    for position, word in enumerate(words):
+        if word in vocabulary.filler:
+            continue
+        hit = spelled.get(position)
+        names = tokens(hit.term.meaning.lower()) if hit else [word]
+        content += names
+        at += [position] * len(names)
+    return Words(words, hits, content, at)
+
+
+_CHOICES: dict[int, tuple[Catalog, dict[tuple[str, ...], tuple[str, str]]]] = {}
+MAX_CACHED_CATALOGS = 256
+
+
+def choice_phrases(
+    catalog: Catalog, filler: frozenset[str]
+) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Every breakdown word of every command (a sector, a region, a demographic …) -> (parameter,
+    value): a breakdown the chosen command lacks must not be silently dropped. Cached per catalog
+    (the object is kept with its entry, so its id cannot be reused while cached)."""
+    held = _CHOICES.get(id(catalog))
+    if held is not None and held[0] is catalog:
+        return held[1]
+    phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+    for command in catalog:
+        for param in command.params:
+            for value, words in param.choices.items():
+                for phrase in (value, *words):
+                    key = alias_tokens(phrase, filler)
+                    if key and value != "all":
+                        phrases.setdefault(key, (param.name, value))
+    if len(_CHOICES) >= MAX_CACHED_CATALOGS:
+        _CHOICES.pop(next(iter(_CHOICES)))
+    _CHOICES[id(catalog)] = (catalog, phrases)
+    return phrases
+
+
+def _choice_blocks(
+    words: Words, used: set[int], catalog: Catalog, filler: frozenset[str]
+) -> list[Block]:
+    """Breakdown words of other commands left in the question, longest phrase first."""
+    phrases = choice_phrases(catalog, filler)
+    longest = max((len(k) for k in phrases), default=1)
+    named = {p for h in words.hits for p in h.positions}
+    blocks: list[Block] = []
+    at = 0
+    while at < len(words.content):
+        for size in range(min(longest, len(words.content) - at), 0, -1):
+            found = phrases.get(tuple(words.content[at : at + size]))
+            spots = set(words.at[at : at + size])
+            if found and not spots & (used | named):
+                blocks.append(Block(" ".join(words.content[at : at + size]), *found))
+                at += size
+                break
+        else:
+            at += 1
+    return blocks
+
+
+def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Reading:
     """Understand a question, or explain what the closest commands are."""
     text = normalise(question)
     time = read_time(text)
-    words = content_words(question, time)
-    matches = [m for c in catalog if (m := match_command(c, words))]
+    words = question_words(text, time, vocabulary)
+    filler = vocabulary.filler
+    matches = [m for c in catalog if (m := match_command(c, words.content, filler))]
     matches.sort(key=_rank, reverse=True)
     if not matches:
-        return Reading(question, None, closest_commands(words, catalog), time)
+        suggestions = closest_commands(words.content, catalog)
+        return Reading(question, None, suggestions, time, unused=tuple(words.content))
     best = matches[0]
     rivals = [m.command.name for m in matches[1:4]]
-    confidence = _confidence(best, words)
+    confidence = _confidence(best, words.content)
     intent = Intent(best.command.name, best.params, time)
-    return Reading(question, intent, tuple(rivals) if confidence < 0.75 else (), time)
+    used = {words.at[i] for i in best.used}
+    blocks, operations = _unserved(words.hits, used)
+    blocks += tuple(_choice_blocks(words, used, catalog, filler))
+    if time.unread:
+        blocks += (Block("", "time", time.unread),)
+    numbers = [w for i, w in enumerate(words.content) if words.at[i] not in used and _number(w)]
+    blocks += tuple(Block(n, "number", n) for n in numbers)
+    blocks = tuple(dict.fromkeys(blocks))
+    named = {p for h in words.hits for p in h.positions}
+    unused = tuple(
+        dict.fromkeys(w for i, w in enumerate(words.content) if words.at[i] not in used | named)
+    )
+    suggestions = tuple(rivals) if confidence < 0.75 or blocks else ()
+    return Reading(question, intent, suggestions, time, blocks, unused, operations)
+
+
+def _number(word: str) -> bool:
+    """A number the period reader did not take: a claim's figure, a count, an unread date."""
+    return bool(re.fullmatch(r"\d[\d.,]*%?", word))
+
+
+def _unserved(hits: list[Hit], used: set[int]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """Vocabulary phrases the chosen command did not use: supported operations are kept, the rest
+    name something this command cannot answer."""
+    blocks: list[Block] = []
+    operations: list[str] = []
+    for hit in hits:
+        term = hit.term
+        if term.kind == "filler" or all(p in used for p in hit.positions):
+            continue
+        if term.kind == "operation" and term.meaning in SUPPORTED_OPERATIONS:
+            operations.append(term.meaning)
+        else:
+            blocks.append(Block(term.phrase, term.kind, term.meaning))
+    return tuple(dict.fromkeys(blocks)), tuple(dict.fromkeys(operations))
 
 
 def _confidence(match: Match, words: list[str]) -> float:

@@ -4,6 +4,7 @@
 Years are fiscal years unless the command's series is calendar years (population surveys).
 """
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,17 @@ _LATEST = re.compile(
 _ADMIN = re.compile(
     r"\b(under|during|in)\s+(?:the\s+)?(?:president\s+)?(biden|trump|obama|bush)\b"
     r"|\b(biden|trump|obama|bush)(?:'s)?\s+(?:administration|years|term|presidency|era)\b"
+)
+_PRESIDENT = re.compile(r"\b(biden|trump|obama|bush)(?:'s)?\b")
+_TRUMP_FIRST = re.compile(
+    r"\b(?:(?:under|during|in)\s+)?(?:the\s+)?(?:first\s+trump|trump(?:'s)?\s+first)"
+    r"(?:\s+(?:administration|term|presidency))?\b"
+)
+_SECOND_TERM = re.compile(r"\b(second|back|returned|return|again)\b|\b202[5-9]\b")
+_MONTH_SINCE = re.compile(r"\b(since|after|from)\s+(?:the\s+(?:start|end|beginning)\s+of\s+)?$")
+TRUMP_TERMS = (
+    "“Trump” could mean the first administration (shown as FY2017–FY2020) or the second (from "
+    "20 January 2025): say which years"
 )
 _COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared?\s+(?:to|with)|against)\b|\bcompare\b")
 _SINCE = re.compile(r"\b(since|after|from)\s+$")
@@ -66,6 +78,7 @@ class TimeAsk:
     administration: str | None = None  # label, when the range came from "under X"
     spans: tuple[tuple[int, int], ...] = ()  # character spans used, removed before matching words
     month: str | None = None  # YYYY-MM when the question names a calendar month
+    unread: str | None = None  # why the time asked cannot be served (the reading is then refused)
 
     @classmethod
     def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
@@ -107,14 +120,24 @@ def _year_tokens(text: str) -> list[tuple[int, tuple[int, int]]]:
 
 def read_time(text: str) -> TimeAsk:
     """Find the period a question asks about. `text` is lower-case."""
-    if match := _ADMIN.search(text):
-        key = match.group(2) or match.group(3)
+    if unread := _unread(text):
+        return TimeAsk("none", unread=unread)
+    years = _year_tokens(text)
+    if (first_term := _TRUMP_FIRST.search(text)) and not years:
+        label, start, end = ADMINISTRATIONS["trump"]
+        return TimeAsk("range", tuple(range(start, end + 1)), label, (first_term.span(),))
+    if (match := _ADMIN.search(text) or _PRESIDENT.search(text)) and not years:
+        key = next(g for g in match.groups() if g in ADMINISTRATIONS)
+        if key == "trump":
+            return TimeAsk("none", unread=TRUMP_TERMS)
         label, start, end = ADMINISTRATIONS[key]
         return TimeAsk("range", tuple(range(start, end + 1)), label, (match.span(),))
 
-    years = _year_tokens(text)
     month = _month(text, years)
     spans = tuple(span for _, span in years)
+    if month and len(years) == 1 and _MONTH_SINCE.search(_before_month(text, years[0][1][0])):
+        label = f"{calendar.month_name[int(month[5:])]} {month[:4]}"
+        return TimeAsk("none", unread=f"a total since {label}, counted month by month")
     if len(years) >= 2:
         (first, (a_start, a_end)), (second, (b_start, _)) = years[0], years[1]
         between = text[a_end:b_start]
@@ -136,6 +159,28 @@ def read_time(text: str) -> TimeAsk:
     if match := _LATEST.search(text):
         return TimeAsk("latest", (), None, (match.span(),))
     return TimeAsk("none")
+
+
+def _unread(text: str) -> str | None:
+    """Time words this reader does not turn into periods yet: said, never ignored."""
+    presidents = {m.group(1) for m in _PRESIDENT.finditer(text)}
+    if len(presidents) > 1:
+        return "a comparison of two administrations"
+    if presidents == {"trump"} and _SECOND_TERM.search(text):
+        return "the second Trump administration (from 20 January 2025), month by month"
+    months = [w for w in re.findall(r"[a-z]+", text) if w in _MONTH_WORDS and w != "may"]
+    if len(months) > 1:
+        return "a range or comparison of months"
+    return None
+
+
+def _before_month(text: str, year_start: int) -> str:
+    """The text before the month word that precedes a year ("since march 2020" -> "since ")."""
+    before = text[:year_start].rstrip()
+    words = before.split()
+    if words and words[-1].strip(",.") in _MONTH_WORDS:
+        return before[: before.rfind(words[-1])]
+    return before
 
 
 def _month(text: str, years: list[tuple[int, tuple[int, int]]]) -> str | None:

@@ -13,6 +13,7 @@ JSON_KEYS = (
     "unit",
     "headline",
     "interpretation",
+    "unused_words",
     "change",
     "series",
     "sources",
@@ -105,6 +106,7 @@ def answer_json(answer: Answer) -> dict:
         "unit": answer.unit,
         "headline": answer.headline,
         "interpretation": answer.interpretation,
+        "unused_words": answer.unused_words,
         "change": change,
         "series": [{"period": p.period, "value": p.value} for p in answer.series],
         "sources": [

@@ -1,0 +1,148 @@
+"""Answers without a figure: a question not understood, or understood but asking for something the
+chosen series cannot give (a state it has no breakdown for, a topic, an operation).
+
+A refusal says what was understood and what cannot be done, and points at the commands that can:
+one clear "no" costs less than one confident figure for a different question.
+"""
+
+from rapidfuzz import fuzz
+
+from bot.engine.answer import Answer
+from bot.engine.catalog import Catalog
+from bot.engine.command import Command
+from bot.engine.question import Block, Reading
+from bot.engine.timewords import TimeAsk
+
+OPERATION_LABELS = {
+    "per_day": "a per-day average",
+    "per_month": "a per-month average",
+    "share": "a share or percentage",
+    "exclude": "a total that leaves part of it out",
+    "rank": "a ranking",
+    "record": "a record (highest or lowest)",
+    "average": "an average",
+    "daily_or_weekly": "a figure for a single day or week",
+    "part_of_period": "a figure for part of a period",
+}
+SUGGEST_SCORE = 70
+
+
+def example(command: Command) -> str:
+    """A command as a suggestion: its title and a question it answers."""
+    sample = command.examples[0] if command.examples else command.aliases[0]
+    return f"{command.title} (try “{sample}”)"
+
+
+def not_understood(reading: Reading, catalog: Catalog, data_version: str) -> Answer:
+    names = reading.suggestions or ()
+    if not reading.question.strip():
+        headline = "Ask me about a U.S. immigration statistic, e.g. “terminations in 2023”."
+    else:
+        headline = "I don't have figures for that."
+    return Answer(
+        question=reading.question,
+        understood=False,
+        headline=headline,
+        unused_words=list(reading.unused),
+        suggestions=[example(catalog.commands[name]) for name in names],
+        suggested_commands=list(names),
+        data_version=data_version,
+    )
+
+
+def cannot_serve(reading: Reading, catalog: Catalog, data_version: str) -> Answer:
+    """Understood, but a phrase names something this series cannot give: no figure at all."""
+    assert reading.intent is not None
+    command = catalog.commands[reading.intent.command]
+    reasons = list(dict.fromkeys(_reason(block, command) for block in reading.blocks))
+    names = _who_can(reading.blocks, catalog, command)
+    phrases = ", ".join(f"“{b.phrase or b.meaning}”" for b in reading.blocks)
+    return Answer(
+        question=reading.question,
+        understood=False,
+        command=command.name,
+        title=command.title,
+        time=reading.time,
+        headline="No figure for this question as asked: " + " ".join(reasons),
+        interpretation=(
+            f"Read as: {command.title} · {describe_time(reading.time)} · cannot serve {phrases}"
+        ),
+        unused_words=list(reading.unused),
+        suggestions=[example(catalog.commands[name]) for name in names],
+        suggested_commands=names,
+        data_version=data_version,
+    )
+
+
+def describe_time(time: TimeAsk) -> str:
+    """The asked time in words, before any data is looked at."""
+    years = [f"{y}" for y in time.years]
+    if time.month:
+        return time.month
+    if time.kind == "single":
+        return years[0]
+    if time.kind == "range":
+        return f"{years[0]}–{years[-1]}"
+    if time.kind == "compare":
+        return " vs ".join(years)
+    if time.kind == "since":
+        return f"since {years[0]}"
+    return "latest period"
+
+
+def _reason(block: Block, command: Command) -> str:
+    subject = command.title
+    if block.kind == "state":
+        return (
+            f"{subject}: not broken down by state here, so there is no figure for {block.meaning}."
+        )
+    if block.kind == "country":
+        if command.param("citizenship") is not None:
+            return f"{subject}: no separate figure for citizens of {block.meaning} here."
+        return f"{subject}: not broken down by country of citizenship here."
+    if block.kind == "place":
+        if block.meaning == "non-U.S.":
+            return "I only have U.S. figures."
+        return f"{subject}: not broken down by {block.meaning} here."
+    if block.kind == "topic":
+        return f"I have no figures on {block.meaning}."
+    if block.kind == "time":
+        if block.meaning.startswith("“"):
+            return block.meaning + "."
+        return f"I can't work out {block.meaning} yet."
+    if block.kind == "number":
+        return f"I can't use the number “{block.phrase}” in the question yet (claims with numbers are not checked here)."
+    if block.kind == "definition":
+        return "That asks what a term means; the glossary answers it (/define on Discord)."
+    if block.kind == "operation":
+        label = OPERATION_LABELS.get(block.meaning, block.meaning.replace("_", " "))
+        return f"I can't compute {label} from “{subject}” yet."
+    breakdown = block.kind.replace("_", " ")
+    return f"{subject}: not broken down by {breakdown} here, so there is no figure for {block.meaning}."
+
+
+def _who_can(blocks: tuple[Block, ...], catalog: Catalog, chosen: Command) -> list[str]:
+    """Commands whose own breakdowns or words cover a blocked phrase, best first (at most 3)."""
+    found: list[str] = []
+    for block in blocks:
+        for command in catalog:
+            if command.name == chosen.name or command.name in found:
+                continue
+            if _breaks_down_by(command, block.meaning) or _says(command, block.phrase):
+                found.append(command.name)
+    return found[:3]
+
+
+def _breaks_down_by(command: Command, meaning: str) -> bool:
+    wanted = meaning.lower()
+    return any(
+        wanted == value.lower() or wanted in (w.lower() for w in words)
+        for param in command.params
+        for value, words in param.choices.items()
+    )
+
+
+def _says(command: Command, phrase: str) -> bool:
+    return any(
+        fuzz.token_set_ratio(phrase, alias.lower()) >= SUGGEST_SCORE for alias in command.aliases
+    )
