@@ -12,7 +12,7 @@ from bot.engine.vocabulary import Term, Vocabulary
 REFUSED = [
     ("encounters in California 2023", "not broken down by state here"),
     ("how many migrants were encountered in Texas in 2022", "no figure for Texas"),
-    ("migrants who died crossing the border 2022", "I have no figures on deaths"),
+    ("migrants rescued at the border 2022", "I have no figures on rescues"),
     ("how much do illegal immigrants pay in taxes", "I have no figures on taxes"),
     ("border encounters per day 2023", "a per-day average"),
     ("what percent of encounters were family units in 2023", "a share or percentage"),

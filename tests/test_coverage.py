@@ -1,0 +1,108 @@
+"""What the data covers, and how the joins and partial periods of the transcribed packs are kept.
+
+The supplement and recent packs brought series that overlap older ones (DHS removals from the Yearbook
+and from OHSS, ICE's own counts and OHSS's rounded ones) and partial periods (OHSS FY2024 runs
+October-August). These tests hold the rules: a join between two series is said, a partial period is
+marked with its end, and a press figure never passes for an official one.
+"""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+OHSS = "ohss_monthly_tables_2024_08"
+
+
+def _figures() -> list[dict[str, str]]:
+    with (DATA / "figures.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _sources() -> dict[str, dict[str, str]]:
+    with (DATA / "sources.csv").open(newline="") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def test_every_ohss_fy2024_row_is_partial_through_august():
+    rows = [r for r in _figures() if r["source_id"] == OHSS and r["period"] == "FY2024"]
+    assert len(rows) >= 20
+    for row in rows:
+        assert "partial" in row["flags"].split(), row["metric"]
+        assert row["partial_through"] == "2024-08", row["metric"]
+
+
+def test_every_ohss_row_is_flagged_rounded():
+    rows = [r for r in _figures() if r["source_id"] == OHSS]
+    assert rows and all("rounded" in r["flags"].split() for r in rows)
+
+
+def test_yearbook_and_ohss_removals_stay_separate_metrics():
+    removals = [r for r in _figures() if r["metric"] == "dhs_removals"]
+    assert removals and all(r["source_id"] != OHSS for r in removals)
+    assert max(int(r["period"][2:]) for r in removals) == 2019
+    ohss = [r for r in _figures() if r["metric"] == "dhs_removals_ohss"]
+    assert {r["period"] for r in ohss} == {f"FY{y}" for y in range(2014, 2025)}
+
+
+def test_deportations_after_fy2019_come_from_ohss_and_the_join_is_said(engine):
+    answer = engine.ask("deportations 2022")
+    assert answer.command == "dhs-removals"
+    assert answer.value == 102_840
+    assert [s.id for s in answer.sources][:1] == [OHSS]
+    assert any("Yearbook" in c and "OHSS" in c for c in answer.caveats)
+    before = engine.ask("deportations 2018")
+    assert before.value == 337_287
+    assert "dhs_yearbook2019_t33_t39_csv" in [s.id for s in before.sources]
+
+
+def test_partial_fy2024_removals_are_marked_with_their_last_month(engine):
+    answer = engine.ask("deportations 2024")
+    assert answer.value == 315_480
+    assert any("partial" in n and "Aug 2024" in n for n in answer.notices), answer.notices
+
+
+def test_ice_fy2024_full_year_is_not_replaced_by_the_ohss_partial(engine):
+    answer = engine.ask("ice removals 2024")
+    assert answer.value == 271_484
+    ohss = [r for r in _figures() if r["metric"] == "ice_removals" and r["source_id"] == OHSS]
+    assert ohss == [], "OHSS's 'removals and returns' are their own metric"
+
+
+def test_press_death_counts_are_a_separate_metric_and_a_lower_bound(engine):
+    figures, kinds = _figures(), _sources()
+    press = [r for r in figures if r["metric"] == "usbp_deaths_southwest_press"]
+    assert press and all(kinds[r["source_id"]]["kind"] == "secondary" for r in press)
+    official = [r for r in figures if r["metric"] == "usbp_deaths_southwest"]
+    assert max(int(r["period"][2:]) for r in official) == 2019
+    answer = engine.ask("migrant deaths 2022")
+    assert answer.value == 853  # the lowest published figure
+    assert any("lower bound" in n for n in answer.notices), answer.notices
+    assert {d.value for d in answer.sources_differ} >= {856}
+
+
+@pytest.mark.parametrize(
+    ("question", "source_id"),
+    [
+        ("naturalizations 2023", "uscis_natz_stats_fy2023_via_estarservices"),
+        ("naturalizations 2019", "usafacts_persons_naturalized"),
+    ],
+)
+def test_naturalizations_name_whose_count_they_are(engine, question, source_id):
+    answer = engine.ask(question)
+    assert source_id in [s.id for s in answer.sources]
+    assert any("USCIS" in c for c in answer.caveats)
+
+
+def test_refugee_ceiling_keeps_first_set_and_revised_apart(engine):
+    assert engine.ask("refugee ceiling 2021").value == 62_500
+    assert engine.ask("refugee ceiling as first set 2021").value == 15_000
+
+
+def test_every_source_used_by_a_figure_has_a_link_and_kind():
+    sources = _sources()
+    for row in _figures():
+        source = sources[row["source_id"]]
+        assert source["url"].startswith(("http://", "https://")), row["source_id"]
+        assert source["kind"] in {"official", "research", "secondary"}
