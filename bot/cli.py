@@ -88,6 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_data_import(args: argparse.Namespace) -> int:
+    if args.kind == "eoir-case-data":
+        return cmd_eoir_import(args)
     from bot.data.imports import ImportFailed, run_import
 
     try:
@@ -96,6 +98,38 @@ def cmd_data_import(args: argparse.Namespace) -> int:
         print(f"Import failed; nothing was written: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {out}; run `immistats build` to load it")
+    return 0
+
+
+def cmd_eoir_import(args: argparse.Namespace) -> int:
+    """The EOIR release streams into several tables; progress on stderr, changes on stdout."""
+    from bot.data.importers.eoir.importer import FAILURES, run_eoir_import
+
+    if len(args.sources) > 1:
+        print(
+            "Import failed: eoir-case-data reads one release (a zip, folder or URL)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        run_eoir_import(args.sources[0] if args.sources else None, paths.data_dir(), report=print)
+    except FAILURES as exc:
+        print(f"Import failed; nothing was written: {exc}", file=sys.stderr)
+        return 1
+    print(
+        "run `immistats build`, then `immistats data reconcile eoir` to compare with TRAC and EOIR"
+    )
+    return 0
+
+
+def cmd_data_reconcile_eoir(args: argparse.Namespace) -> int:
+    from bot.data.eoir_reconcile import NoComputedTables, reconcile_report
+
+    try:
+        print(reconcile_report(paths.data_dir()))
+    except NoComputedTables as exc:
+        print(f"immistats: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -205,10 +239,19 @@ def parser() -> argparse.ArgumentParser:
         "kind",
         # Written out: importing the registry would load pandas on every command (tests/test_docs.py
         # checks that this list names every registered kind).
-        help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship or ohss-sector",
+        help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship, ohss-sector or "
+        "eoir-case-data",
     )
     imp.add_argument("sources", nargs="*", help="paths or URLs; default: the official URLs")
     imp.set_defaults(func=cmd_data_import)
+    reconcile = data_sub.add_parser(
+        "reconcile", help="compare figures computed from case data with published ones"
+    )
+    reconcile_sub = reconcile.add_subparsers(dest="reconcile_source", required=True)
+    eoir = reconcile_sub.add_parser(
+        "eoir", help="EOIR case-data aggregates vs TRAC, EOIR and DHS figures, per fiscal year"
+    )
+    eoir.set_defaults(func=cmd_data_reconcile_eoir)
     return top
 
 

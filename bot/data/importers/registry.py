@@ -15,6 +15,7 @@ import pandas as pd
 from bot.data.importers import ohss_khsm, usbp_pdf
 from bot.data.importers.cbp import NATIONWIDE, SOUTHWEST
 from bot.data.importers.common import ImportFailed
+from bot.data.importers.eoir.kind import EOIR_CASE_DATA, CaseDataKind
 
 Reader = Callable[[bytes | Path, str, str | None], pd.DataFrame]
 
@@ -128,14 +129,21 @@ _KINDS = (
         source_id="ohss_khsm_usbp_encounters",
     ),
 )
-KINDS: dict[str, ImportKind] = {kind.name: kind for kind in _KINDS}
+# eoir-case-data streams a multi-gigabyte release into several tables, so bot/cli.py runs it
+# through bot.data.importers.eoir.importer rather than run_import (and get() does not return it).
+KINDS: dict[str, ImportKind | CaseDataKind] = {
+    kind.name: kind for kind in (*_KINDS, EOIR_CASE_DATA)
+}
 
 
 def get(name: str) -> ImportKind:
     """The import kind called `name`; ImportFailed lists the known ones otherwise."""
     try:
-        return KINDS[name]
+        kind = KINDS[name]
     except KeyError:
         raise ImportFailed(
             f"unknown import kind {name!r}; known kinds: {', '.join(KINDS)}"
         ) from None
+    if not isinstance(kind, ImportKind):
+        raise ImportFailed(f"{name} is imported by `immistats data import {name}` only")
+    return kind

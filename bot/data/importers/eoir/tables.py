@@ -1,0 +1,140 @@
+"""The aggregate tables written to data/: their columns, canonical bytes, and what changed.
+
+Every row carries the release date it was computed from; eoir_case_data_release.csv records
+the rules version and what the import saw, and eoir_decoders.csv.gz the release's own decoders
+with the outcome group the rules gave each code. Same release, same rules: same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.data.importers.eoir.lookups import Lookups
+
+PREFIX = "eoir_"
+RELEASE_FILE = "eoir_case_data_release.csv"
+DECODERS_FILE = "eoir_decoders.csv.gz"
+GROUPS = {
+    "asylum_decisions": ("outcome", "decision_code"),
+    "completions": ("outcome", "field", "decision_code"),
+    "asylum_filers": ("asylum_decision", "case_outcome"),
+}
+NOT_RECORDED = "not recorded"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file for data/: its name, header and rows."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: list[tuple]
+
+    def data(self) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.header)
+        writer.writerows(self.rows)
+        raw = buffer.getvalue().encode("utf-8")
+        return gzip.compress(raw, compresslevel=9, mtime=0) if self.name.endswith(".gz") else raw
+
+
+def _names(lookups: Lookups, dimension: str) -> dict[str, str]:
+    return {
+        "nationality": lookups.nationalities,
+        "court": lookups.courts,
+        "custody": lookups.custody,
+    }[dimension]
+
+
+def name_of(code: str, names: dict[str, str]) -> str:
+    if not code:
+        return NOT_RECORDED
+    return names.get(code, f"code {code} is not in the release's lookup table")
+
+
+def outputs(
+    results: dict[str, list[tuple]], lookups: Lookups, release: str, record: list[tuple[str, str]]
+) -> list[Output]:
+    """The nine breakdown tables, the decoders and the release record, ready to write."""
+    files = []
+    for key, rows in sorted(results.items()):
+        measure, dimension = key.split("_by_")
+        names = _names(lookups, dimension)
+        header = (
+            "release",
+            "fiscal_year",
+            f"{dimension}_code",
+            dimension,
+            *GROUPS[measure],
+            "cases",
+        )
+        body = [(release, fy, code, name_of(code, names), *rest) for fy, code, *rest in rows]
+        files.append(Output(f"{PREFIX}{key}.csv.gz", header, body))
+    decoders = sorted(
+        [("APPL_DEC", "", code, text) for code, text in lookups.application_decisions.items()]
+        + [
+            ("DEC_CODE" if kind == "C" else "OTHER_COMP", case_type, code, text)
+            for (case_type, kind, code), text in lookups.court_decisions.items()
+        ]
+    )
+    files.append(
+        Output(
+            DECODERS_FILE,
+            ("release", "field", "case_type", "code", "description"),
+            [(release, *row) for row in decoders],
+        )
+    )
+    files.append(Output(RELEASE_FILE, ("item", "value"), record))
+    return files
+
+
+def yearly_totals(name: str, data: bytes) -> Counter:
+    """Cases per fiscal year of one table (any breakdown: each case is in one row group)."""
+    raw = gzip.decompress(data) if name.endswith(".gz") else data
+    totals: Counter = Counter()
+    for row in csv.DictReader(io.StringIO(raw.decode("utf-8"))):
+        if "cases" in row:
+            totals[int(row["fiscal_year"])] += int(row["cases"])
+    return totals
+
+
+def changes(files: list[Output], data_dir: Path) -> list[str]:
+    """What the import changed in data/, table by table, in cases per fiscal year."""
+    lines = []
+    for output in files:
+        path = data_dir / output.name
+        new = output.data()
+        if not path.exists():
+            lines.append(f"{output.name}: new file, {len(output.rows):,} rows")
+            continue
+        old = path.read_bytes()
+        if old == new:
+            lines.append(f"{output.name}: unchanged")
+            continue
+        before, after = yearly_totals(output.name, old), yearly_totals(output.name, new)
+        moved = [
+            f"FY{fy} {before[fy]:,} -> {after[fy]:,}"
+            for fy in sorted(before.keys() | after.keys())
+            if before[fy] != after[fy]
+        ]
+        detail = "; ".join(moved) if moved else "same totals per year, other rows changed"
+        lines.append(f"{output.name}: {detail}")
+    return lines
+
+
+def write_all(files: list[Output], data_dir: Path) -> None:
+    """Every file to a temporary name first, then all renamed: no mix of two imports."""
+    temporary = []
+    for output in files:
+        path = data_dir / f".{output.name}.tmp"
+        path.write_bytes(output.data())
+        temporary.append((path, data_dir / output.name))
+    for tmp, final in temporary:
+        os.replace(tmp, final)
