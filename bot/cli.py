@@ -80,6 +80,25 @@ def cmd_commands_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(args: argparse.Namespace) -> int:
+    """Members' reports of answers that look wrong, newest first, from the state store."""
+    from bot.guilds.report_text import report_json, report_lines
+    from bot.guilds.state import StateStore
+    from bot.settings import state_location
+
+    store = StateStore(state_location())
+    try:
+        reports = store.reports(args.guild, args.limit)
+        keep_days = store.keep_days
+    finally:
+        store.close()
+    for report in reports:
+        print(report_json(report) if args.json else "\n".join(report_lines(report)))
+    if not reports and not args.json:
+        print(f"No reports (they are kept {keep_days} days).")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from bot.data.ingest import build
 
@@ -222,6 +241,12 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(needs_database=True, func=cmd_commands_check)
     listing = commands_sub.add_parser("list", help="every command with an example question")
     listing.set_defaults(needs_database=True, func=cmd_commands_list)
+
+    reports = sub.add_parser("reports", help="members' reports of answers that look wrong")
+    reports.add_argument("--guild", type=int, metavar="ID", help="only this server's reports")
+    reports.add_argument("--limit", type=int, default=50, help="how many, newest first")
+    reports.add_argument("--json", action="store_true", help="one JSON object per line")
+    reports.set_defaults(func=cmd_reports)
 
     serve = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)")
     serve.set_defaults(func=cmd_serve)

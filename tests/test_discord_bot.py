@@ -49,7 +49,18 @@ OPTIONS = {
     "about": [],
     "help": [],
     # a group: its subcommands (each checks Manage Server; see test_discord_moderation.py)
-    "commands": ["add", "edit", "remove", "list", "show", "export", "history", "wanted"],
+    "commands": [
+        "add",
+        "edit",
+        "remove",
+        "list",
+        "show",
+        "export",
+        "history",
+        "wanted",
+        "reports",
+        "forget-server",
+    ],
 }
 TERMINATED_TITLE = "Asylum cases terminated or closed without a decision on the merits"
 
@@ -139,7 +150,7 @@ async def test_ask_answers_with_embed_chart_alt_text_and_buttons(standin, bot):
     (attachment,) = reply.final.attachments
     assert attachment.raw["description"].startswith("Bar chart of asylum cases terminated")
     labels = [item["label"] for row in reply.final.components for item in row["components"]]
-    assert labels == ["Show data", "How this was computed"]
+    assert labels == ["Show data", "How this was computed", "Report a problem"]
     assert all(len(custom_id) <= 100 for custom_id in reply.final.custom_ids)
 
 

@@ -1,4 +1,6 @@
-"""The buttons under an answer: its data, how it was computed, and the other readings of the question.
+"""The buttons under an answer: its data, how it was computed, the other readings of the question,
+and "Report a problem", a short form whose reason lands in the state store for the server's
+moderators (/commands reports) and the maintainers (`immistats reports`), naming no member.
 
 The View keeps the Answer it was made for. After a restart the View is gone and Discord tells the
 user the interaction failed, which is acceptable; custom ids carry a random token so two answers'
@@ -7,6 +9,7 @@ buttons never collide.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import secrets
 from collections.abc import Awaitable, Callable
@@ -17,7 +20,7 @@ import discord
 
 from bot.app.context import Interaction
 from bot.app.embeds import computed_text, data_table
-from bot.app.respond import report_failure
+from bot.app.respond import Refused, report_failure, wait_message
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 
@@ -26,6 +29,15 @@ Alternative = Callable[[Interaction, Answer, str], Awaitable[None]]
 TIMEOUT = 15 * 60.0
 MAX_ALTERNATIVES = 3
 LABEL_LIMIT = 80
+REASON_MIN, REASON_MAX = 5, 300  # characters of a report's reason
+REPORTED = (
+    "Thank you: report #{number} is with this server's moderators and the maintainers, who check "
+    "the figure against its source. It does not name you."
+)
+REPORTED_DIRECT = (
+    "Thank you: report #{number} is with the maintainers, who check the figure against its "
+    "source. It does not name you."
+)
 
 
 def _label(text: str) -> str:
@@ -44,6 +56,8 @@ class AnswerView(discord.ui.View):
             self._button("Show data", f"immistats:data:{token}", self.show_data)
         if answer.understood and answer.sql:
             self._button("How this was computed", f"immistats:sql:{token}", self.show_computed)
+        if answer.understood and answer.command:
+            self._button("Report a problem", f"immistats:report:{token}", self.report_problem)
         for index, name in enumerate(answer.suggested_commands[:MAX_ALTERNATIVES]):
             if command := catalog.get(name):
                 self._button(
@@ -69,10 +83,57 @@ class AnswerView(discord.ui.View):
     async def show_computed(self, interaction: Interaction) -> None:
         await interaction.response.send_message(computed_text(self.answer), ephemeral=True)
 
+    async def report_problem(self, interaction: Interaction) -> None:
+        await interaction.response.send_modal(ReportForm(self.answer))
+
     async def answer_alternative(self, name: str, interaction: Interaction) -> None:
         await self.on_alternative(interaction, self.answer, name)
 
     async def on_error(
         self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
+        await report_failure(interaction, error)
+
+
+class ReportForm(discord.ui.Modal):
+    """Why the figure looks wrong, in a sentence; stored with the answer's command, parameters,
+    data version and question, never with who sent it."""
+
+    def __init__(self, answer: Answer):
+        super().__init__(
+            title="Report a problem with this answer",
+            timeout=TIMEOUT,
+            custom_id=f"immistats:report-form:{secrets.token_hex(8)}",
+        )
+        self.answer = answer
+        self.reason: discord.ui.TextInput[ReportForm] = discord.ui.TextInput(
+            label="What looks wrong?",
+            style=discord.TextStyle.paragraph,
+            custom_id="immistats:report:reason",
+            placeholder="e.g. the source's own table gives another figure for this year",
+            min_length=REASON_MIN,
+            max_length=REASON_MAX,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        bot = interaction.client
+        if (retry := bot.limiter.retry_after(interaction.user.id)) is not None:
+            raise Refused(wait_message(retry))
+        answer = self.answer
+        number = await asyncio.to_thread(
+            partial(
+                bot.state.add_report,
+                interaction.guild_id,
+                command=answer.command or "",
+                params=answer.params,
+                data_version=answer.data_version,
+                question=answer.question,
+                reason=self.reason.value,
+            )
+        )
+        thanks = REPORTED if interaction.guild_id is not None else REPORTED_DIRECT
+        await interaction.response.send_message(thanks.format(number=number), ephemeral=True)
+
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_failure(interaction, error)

@@ -215,7 +215,8 @@ SLASH_COMMANDS = (
     ("/about", "version, data dates, how to add commands"),
     ("/help", "this message"),
     (
-        "/commands add · list · show · edit · remove · export · history · wanted",
+        "/commands add · list · show · edit · remove · export · history · wanted · reports "
+        "· forget-server",
         "moderators (Manage Server): this server's own queries, previewed first",
     ),
 )

@@ -1,4 +1,5 @@
-"""What /commands shows moderators: refusals, previews, the list, one command, history, wanted.
+"""What /commands shows moderators: refusals, previews, the list, one command, history, wanted,
+members' reports of answers that look wrong, and what forget-server removes.
 
 Everything within Discord's limits (message 2,000, embed description 4,096): long lists end in
 "… and N more", long files are cut with a pointer to /commands export, and the before/after of
@@ -14,7 +15,7 @@ from bot.app.embeds import COLOUR, DESCRIPTION_LIMIT, MESSAGE_LIMIT, NOTICE_COLO
 from bot.engine.catalog import Catalog, Command
 from bot.guilds.catalogs import not_answering
 from bot.guilds.migrations import BOT_USER
-from bot.guilds.state import AuditEntry, GuildCommand, Wanted
+from bot.guilds.state import AuditEntry, Forgotten, GuildCommand, Report, Wanted
 
 ACTIONS = {
     "add": "added",
@@ -23,6 +24,7 @@ ACTIONS = {
     "upgrade": "dropped keys nothing reads any more from",
 }
 QUESTION_SHOWN = 200  # characters of a member's question in /commands wanted
+REASON_SHOWN = 300  # characters of a report's reason in /commands reports
 
 
 def code(text: str) -> str:
@@ -162,3 +164,45 @@ def wanted_embed(wanted: list[Wanted]) -> discord.Embed:
     if wanted:
         embed.set_footer(text="A prepared query for the top ones: /commands add")
     return embed
+
+
+def reports_embed(reports: list[Report], keep_days: int) -> discord.Embed:
+    """Members' reports, newest first: the question, the command and its parameters, the data
+    version the answer came from, and the reason, all quoted safely."""
+    lines = []
+    for r in reports:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(r.params.items()))
+        lines.append(
+            f"{code('#' + str(r.id))} {when(r.at, 'R')} · {code(r.command)}"
+            f"{' (' + code(params) + ')' if params else ''} · data {code(r.data_version)}\n"
+            f"> {discord.utils.escape_markdown(clip(r.question, QUESTION_SHOWN))}\n"
+            f"{discord.utils.escape_markdown(clip(r.reason, REASON_SHOWN))}"
+        )
+    empty = "No reports: the **Report a problem** button under an answer sends one here."
+    embed = discord.Embed(
+        title="Answers members said look wrong, newest first",
+        description=clip_lines(lines, DESCRIPTION_LIMIT) or empty,
+        colour=NOTICE_COLOUR if reports else COLOUR,
+    )
+    embed.set_footer(
+        text=f"Reports name no member and are kept {keep_days} days; the maintainers see them too."
+    )
+    return embed
+
+
+FORGET_QUESTION = (
+    "Remove **everything** immistats keeps about this server? Its own commands, their history "
+    "(the audit log), the questions nothing answered and members' reports of wrong-looking "
+    "answers are deleted for good, and members stop getting answers from this server's commands "
+    "at once. Built-in commands keep answering. This cannot be undone: `/commands export` first "
+    "keeps a command's file."
+)
+
+
+def forgotten_text(forgotten: Forgotten) -> str:
+    return (
+        f"Removed: {forgotten.commands} command(s), {forgotten.audit_entries} history "
+        f"entr{'y' if forgotten.audit_entries == 1 else 'ies'}, {forgotten.wanted_questions} "
+        f"unanswered question(s) and {forgotten.reports} report(s). The bot's state keeps nothing "
+        "else about this server."
+    )

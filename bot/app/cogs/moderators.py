@@ -22,12 +22,15 @@ from bot.app.answering import Prepared, answer_message, prepare
 from bot.app.command_form import FIELDS, form_toml, form_values
 from bot.app.context import BotContext, Interaction
 from bot.app.moderator_embeds import (
+    FORGET_QUESTION,
     code,
+    forgotten_text,
     history_embed,
     history_text,
     list_embed,
     preview_text,
     refusal_text,
+    reports_embed,
     saved_text,
     show_embed,
     wanted_embed,
@@ -50,6 +53,7 @@ ACTIONS = {False: "added", True: "edited"}
 MAX_COMMANDS = 100  # per server: keeps /commands list and /run's choices readable
 HISTORY_SHOWN = 15
 WANTED_SHOWN = 20
+REPORTS_SHOWN = 15
 Unit = app_commands.Range[str, 1, 40]
 Name = app_commands.Range[str, 1, 41]
 
@@ -61,7 +65,8 @@ class Moderators(
     group_name="commands",
     group_description="Moderators: this server's own prepared queries",
 ):
-    """Add, show, edit, remove, export; the audit log and the questions nothing answered.
+    """Add, show, edit, remove, export; the audit log, the questions nothing answered, members'
+    reports of wrong-looking answers; and forget-server, which removes all of the server's state.
 
     State reads are single indexed lookups, run in a thread without deferring so that a form can
     still be the first response; validating and previewing run through off_loop."""
@@ -306,6 +311,39 @@ class Moderators(
     async def wanted_questions(self, interaction: Interaction) -> None:
         wanted = await asyncio.to_thread(self.bot.state.wanted, interaction.guild_id, WANTED_SHOWN)
         await send(interaction, embed=wanted_embed(wanted), ephemeral=True)
+
+    @app_commands.command(
+        name="reports", description="Answers members said look wrong here, newest first"
+    )
+    async def problem_reports(self, interaction: Interaction) -> None:
+        store = self.bot.state
+        reports = await asyncio.to_thread(store.reports, interaction.guild_id, REPORTS_SHOWN)
+        await send(interaction, embed=reports_embed(reports, store.keep_days), ephemeral=True)
+
+    # ----- forget-server: everything the bot keeps about this server, removed
+
+    @app_commands.command(
+        name="forget-server",
+        description="Remove this server's commands, history, unanswered questions and reports",
+    )
+    async def forget_server(self, interaction: Interaction) -> None:
+        await send(
+            interaction,
+            content=FORGET_QUESTION,
+            view=ConfirmView(interaction, self._forget, cancelled, confirm_label="Remove all"),
+            ephemeral=True,
+        )
+
+    async def _forget(self, interaction: Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        store = self.bot.state
+        forgotten = await off_loop(interaction, partial(store.forget_guild, guild_id), update=True)
+        self.bot.guild_catalogs.invalidate(guild_id)
+        log.info(
+            "guild %d: its state was removed (forget-server) by %d", guild_id, interaction.user.id
+        )
+        await edit(interaction, content=forgotten_text(forgotten), view=None)
 
 
 async def setup(bot: BotContext) -> None:
