@@ -14,6 +14,7 @@ import pytest
 
 from bot.guilds.migrations import MIGRATIONS
 from bot.guilds.state import DAY, Forgotten, StateError, StateStore, question_key
+from bot.settings import SettingsError, keep_questions_days, state_location
 from tests.conftest import ROOT
 from tests.state_backends import (  # noqa: F401
     open_store_fixture,
@@ -231,3 +232,25 @@ def test_a_sqlite_process_killed_mid_change_leaves_a_consistent_database(tmp_pat
     # Removed ones stay removed; only the very last add may still await its remove.
     numbers = sorted(int(c.name.split("-")[1]) for c in store.commands(1))
     assert all(n % 3 != 0 for n in numbers[:-1])
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("IMMISTATS_STATE_URL", "mysql://db/immistats", "must start with postgresql://"),
+        ("IMMISTATS_KEEP_QUESTIONS_DAYS", "0", "at least 1"),
+        ("IMMISTATS_KEEP_QUESTIONS_DAYS", "ninety", "whole number"),
+    ],
+)
+def test_a_bad_state_setting_is_one_clear_line(monkeypatch, tmp_path, variable, value, said):
+    monkeypatch.setenv("IMMISTATS_STATE", str(tmp_path / "state.db"))
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=said):
+        StateStore(state_location())
+
+
+def test_the_state_url_chooses_postgresql_and_questions_are_kept_90_days(monkeypatch, tmp_path):
+    monkeypatch.setenv("IMMISTATS_STATE", str(tmp_path / "state.db"))
+    assert state_location() == tmp_path / "state.db" and keep_questions_days() == 90
+    monkeypatch.setenv("IMMISTATS_STATE_URL", "postgresql://u@db.example/immistats")
+    assert state_location() == "postgresql://u@db.example/immistats"
