@@ -1,16 +1,28 @@
 """Load run: many `/ask` interactions at once through the real discord.py client and the local
-Discord stand-in (tests/standin/). Prints how many were answered and p50/p99 latency from
-the interaction arriving to the final message the user sees. Not a test; asserts nothing.
+Discord stand-in (tests/standin/), which enforces Discord's 3-second acknowledgement deadline.
+Not a test; asserts nothing. Prints, beside the machine's load average:
 
-    python bench/discord_load.py [--count 200 | --quick]
+* latency from the interaction arriving to the final message the user sees: p50, p99, max;
+* interactions lost (not acknowledged within the deadline) and not answered;
+* event-loop lag (how late a 10 ms timer fires while the run goes on): p50, p99, max;
+* memory: the bot's own process and its chart workers, idle and after the run.
 
---quick sends 10 interactions, so CI can check the script still works; its figures are too few
-to quote.
+    python bench/discord_load.py [--count 200] [--distinct] [--rounds 2] [--deadline 3]
+    python bench/discord_load.py --servers 200 --commands 100
+    python bench/discord_load.py --quick
+
+--distinct asks `count` different questions (each a different chart), otherwise a few questions
+are repeated. --rounds 2 sends the same batch again (charts then come from the cache). The chart
+cache starts empty (a temporary folder) unless --cache names one. --servers N --commands M stores
+M commands in each of N servers (checked when stored, as /commands add does) and sends one /ask
+from each server at once: the first use of every server's catalog. --quick sends 10 interactions
+so CI can check the script still works; its figures are too few to quote.
 """
 
 import argparse
 import asyncio
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -19,8 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app.client import create_bot  # noqa: E402
-from bot.engine.service import start  # noqa: E402
+from bot.engine.service import Service, start  # noqa: E402
 from tests.standin import StandIn, slash_payload  # noqa: E402
 
 QUESTIONS = [
@@ -33,42 +44,184 @@ QUESTIONS = [
     "monthly encounters 2023",
     "refugee arrivals 2020",
 ]
+FIRST_GUILD = 900_000
 
 
-async def main(count: int) -> None:
+def distinct_questions(service: Service, count: int) -> list[str]:
+    """`count` questions that each draw a different chart: every command's aliases with one
+    year after another, kept when the engine answers them with a series not seen before."""
+    engine, found, seen = service.engine, [], set()
+    for year in range(2024, 1990, -1):
+        for command in service.catalog:
+            question = f"{(command.aliases or [command.name])[0]} {year}"
+            answer = engine.ask(question)
+            key = (answer.command, answer.period, tuple(answer.series))
+            if answer.understood and answer.series and key not in seen:
+                seen.add(key)
+                found.append(question)
+                if len(found) == count:
+                    return found
+    raise SystemExit(f"only {len(found)} distinct charted questions found")
+
+
+def server_command(index: int) -> str:
+    """A small stored command, as a moderator would write it."""
+    return f'''name = "server-query-{index}"
+title = "Server query {index}"
+aliases = ["server query number {index}"]
+unit = "removals"
+headline = "{{value}} removals in {{period}}"
+sources = ["ice_fy2023_annual_report_release"]
+sql = """select period, value, source_id from figures where metric = 'ice_removals'
+and is_preferred = 1 order by fiscal_year"""
+'''
+
+
+def store_commands(bot, servers: int, commands: int) -> None:
+    """Each server stores the same `commands` commands; each passed the checks when stored (they
+    are checked once, as their text and the catalog they were checked against are the same)."""
+    catalogs, store = bot.guild_catalogs, bot.state
+    texts = [server_command(i) for i in range(commands)]
+    catalog = catalogs.base
+    from bot.guilds.moderation import with_commands
+
+    for text in texts:
+        verdict = catalogs.validate(FIRST_GUILD, text, catalog)
+        if not verdict.ok or verdict.command is None:
+            raise SystemExit(f"the bench's command does not validate: {verdict.problems}")
+        catalog = with_commands(catalog, [verdict.command])
+    for guild in range(FIRST_GUILD, FIRST_GUILD + servers):
+        for index, text in enumerate(texts):
+            store.add(guild, f"server-query-{index}", text, user_id=7)
+            catalogs.marks.record(guild, text)
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def memory(bot) -> str:
+    workers = [rss_mib(pid) for pid in bot.charts.workers.pids()]
+    shown = " + ".join(f"{m:.0f}" for m in workers) or "none"
+    return f"bot process {rss_mib(os.getpid()):.0f} MiB; chart workers {shown} MiB"
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def nearest_rank(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
+
+
+class LagMeter:
+    """How late a 10 ms timer fires: what every other interaction waits when the loop is busy."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            self.lags.append(max(0.0, time.perf_counter() - started - 0.01) * 1000)
+
+    def __enter__(self) -> "LagMeter":
+        self._task = asyncio.ensure_future(self._run())
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+async def one_round(standin, bot, payloads: list[dict], deadline: float) -> None:
+    async def one(payload: dict) -> tuple[float, float | None, bool]:
+        started = time.monotonic()
+        reply = await standin.send(bot, payload, wait="done", timeout=600, expect_answer=False)
+        took = time.monotonic() - started
+        callback = reply.callback
+        acked = callback.at - started if callback is not None and callback.at else None
+        final = reply.final
+        answered = bool(final and final.embeds and not final.loading)
+        return took, acked, answered
+
+    with LagMeter() as lag:
+        started = time.perf_counter()
+        results = await asyncio.gather(*(one(p) for p in payloads))
+        wall = time.perf_counter() - started
+    times = [t * 1000 for t, _, _ in results]
+    lost = sum(1 for _, acked, _ in results if acked is None or acked > deadline)
+    answered = sum(ok for _, _, ok in results)
+    print(f"  {len(payloads)} at once: last final message after {wall:.2f} s; {load()}")
+    print(
+        f"    latency p50 {statistics.median(times):.0f} ms, p99 {nearest_rank(times, 0.99):.0f} "
+        f"ms, max {max(times):.0f} ms; answered {answered}/{len(payloads)}; "
+        f"lost (not acknowledged within {deadline:g} s) {lost}"
+    )
+    if lag.lags:
+        print(
+            f"    event-loop lag p50 {statistics.median(lag.lags):.1f} ms, "
+            f"p99 {nearest_rank(lag.lags, 0.99):.1f} ms, max {max(lag.lags):.1f} ms"
+        )
+
+
+async def main(args: argparse.Namespace) -> None:
     service = start()
-    async with StandIn() as standin:
+    count = args.servers or args.count
+    if args.distinct:
+        questions = distinct_questions(service, count)
+    else:
+        questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(count)]
+    from bot.app.client import create_bot
+
+    async with StandIn(callback_deadline=args.deadline) as standin:
         standin.patch_discord()
         bot = create_bot(service, state_path=Path(tempfile.mkdtemp()) / "state.db")
         await standin.login(bot)
-
-        async def one(index: int) -> tuple[float, bool]:
-            payload = slash_payload(
-                "ask", {"question": QUESTIONS[index % len(QUESTIONS)]}, user_id=10_000 + index
-            )
-            started = time.perf_counter()
-            reply = await standin.send(bot, payload, wait="final", timeout=120)
-            final = reply.final
-            answered = bool(final and final.embed and not final.loading)
-            return time.perf_counter() - started, answered
-
-        started = time.perf_counter()
-        results = await asyncio.gather(*(one(i) for i in range(count)))
-        wall = time.perf_counter() - started
+        print(f"idle after start: {memory(bot)}")
+        if args.servers:
+            store_commands(bot, args.servers, args.commands)
+            print(f"{args.servers} servers with {args.commands} stored commands each")
+        for round_number in range(1, args.rounds + 1):
+            payloads = [
+                slash_payload(
+                    "ask",
+                    {"question": question},
+                    user_id=10_000 + round_number * count + index,
+                    guild_id=FIRST_GUILD + index if args.servers else 1,
+                )
+                for index, question in enumerate(questions)
+            ]
+            kind = "distinct" if args.distinct else "repeated"
+            print(f"round {round_number}: {count} /ask, {kind} questions")
+            await one_round(standin, bot, payloads, args.deadline)
+        print(f"after the run: {memory(bot)}; {bot.charts.drawn} charts drawn")
         await bot.close()
     service.close()
-    times = sorted(t * 1000 for t, _ in results)
-    answered = sum(ok for _, ok in results)
-    p99 = times[math.ceil(len(times) * 0.99) - 1]  # nearest rank: right for a few too
-    print(f"{count} /ask interactions at once: {answered} answered in {wall:.1f} s wall time")
-    print(
-        f"  latency to the final message: p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms"
-    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--distinct", action="store_true", help="a different chart each")
+    parser.add_argument("--rounds", type=int, default=1, help="send the same batch again")
+    parser.add_argument("--deadline", type=float, default=3.0, help="seconds to acknowledge")
+    parser.add_argument("--servers", type=int, default=0, help="one /ask from each of N servers")
+    parser.add_argument("--commands", type=int, default=100, help="stored commands per server")
+    parser.add_argument("--cache", type=Path, help="chart cache folder (default: a new, empty one)")
     parser.add_argument("--quick", action="store_true", help="10 interactions: does it still run?")
     args = parser.parse_args()
-    asyncio.run(main(10 if args.quick else args.count))
+    if args.quick:
+        args.count, args.servers, args.commands = 10, min(args.servers, 10), min(args.commands, 5)
+    os.environ["IMMISTATS_CACHE"] = str(args.cache or tempfile.mkdtemp(prefix="immistats-cache-"))
+    asyncio.run(main(args))

@@ -201,7 +201,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ready_database()
     from bot.app.client import create_bot
 
-    return _talk_to_discord(lambda: create_bot().run(token, log_handler=None))
+    def run() -> None:
+        bot = create_bot()
+        bot.warm_charts = args.warm
+        bot.run(token, log_handler=None)
+
+    return _talk_to_discord(run)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -249,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
     reports.set_defaults(func=cmd_reports)
 
     serve = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)")
+    serve.add_argument(
+        "--warm", action="store_true", help="draw every command's default chart at start"
+    )
     serve.set_defaults(func=cmd_serve)
     sync = sub.add_parser(
         "sync", help="register the slash commands with Discord for every server, once"

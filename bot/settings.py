@@ -1,7 +1,7 @@
 """Every setting the project reads, in one place: the environment first, then a `.env` file, so a
 token never lives in the repo.
 
-Variables: IMMISTATS_HOME, IMMISTATS_DB, IMMISTATS_STATE, IMMISTATS_CHART_CACHE,
+Variables: IMMISTATS_HOME, IMMISTATS_DB, IMMISTATS_STATE, IMMISTATS_CACHE,
 IMMISTATS_ANSWER_THREADS, IMMISTATS_CATALOGS_CACHED, DISCORD_TOKEN, DISCORD_GUILD_ID,
 SHARD_COUNT, SHARD_IDS, and the per-user folders XDG_CACHE_HOME and XDG_DATA_HOME. Where the
 data/ and commands/ folders are is worked out from these in `bot.paths`.
@@ -189,10 +189,10 @@ def dev_guild_id() -> int | None:
     return _integer("DISCORD_GUILD_ID", text) if text else None
 
 
-def chart_cache_dir() -> Path:
-    """IMMISTATS_CHART_CACHE: where drawn charts are kept, one folder per data version; by default
-    beside the state database (charts can always be drawn again)."""
-    return _path_setting("IMMISTATS_CHART_CACHE") or state_path().parent / "chart-cache"
+def cache_dir() -> Path:
+    """IMMISTATS_CACHE: drawn charts (one folder per data version) and the marks of checked server
+    commands; by default beside the state database. Safe to delete: all of it is made again."""
+    return _path_setting("IMMISTATS_CACHE") or state_path().parent / "cache"
 
 
 def answer_threads() -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.engine.answer import Answer
 from bot.render.chart import render_chart
-from bot.render.chart_pool import Charts, shared_workers
+from bot.render.chart_pool import Charts, shared_workers, warm
 from tests.test_chart import bar_answer, monthly_answer
 
 
@@ -95,3 +95,11 @@ def test_the_bot_process_never_imports_matplotlib(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_warming_draws_every_default_chart_once(workers, tmp_path: Path, service) -> None:
+    charts = Charts(workers, tmp_path)
+    drawn = warm(charts, service.engine)
+    assert drawn > 10
+    assert len(list(tmp_path.glob("*/*.png"))) == drawn
+    assert warm(Charts(workers, tmp_path), service.engine) == 0  # a restart: all on disk

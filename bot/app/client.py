@@ -27,9 +27,17 @@ from bot.engine.catalog import Catalog
 from bot.engine.glossary import Glossary, load_glossary
 from bot.engine.service import Service, start
 from bot.guilds.catalogs import GuildCatalogs
+from bot.guilds.checked import CheckedMarks
 from bot.guilds.state import StateStore
-from bot.render.chart_pool import Charts, ChartWorkers, shared_workers
-from bot.settings import answer_threads, chart_cache_dir, dev_guild_id, sharding, state_location
+from bot.render.chart_pool import Charts, ChartWorkers, shared_workers, warm
+from bot.settings import (
+    answer_threads,
+    cache_dir,
+    catalogs_cached,
+    dev_guild_id,
+    sharding,
+    state_location,
+)
 
 log = logging.getLogger("immistats.discord")
 
@@ -86,6 +94,8 @@ class ImmistatsBot(BotContext):
         self._state: StateStore | None = None
         self._guild_catalogs: GuildCatalogs | None = None
         self._charts: Charts | None = None
+        self.warm_charts = False  # `serve --warm`: every command's default chart, drawn at start
+        self._warming: asyncio.Future[None] | None = None
         self.state_path = state_path
         self.guild_id = guild_id
         self._limiter = QuestionLimiter()
@@ -157,11 +167,19 @@ class ImmistatsBot(BotContext):
         )
         workers = ChartWorkers() if self._owns_service else shared_workers()
         await asyncio.to_thread(workers.start)
-        self._charts = Charts(workers, chart_cache_dir())
+        self._charts = Charts(workers, cache_dir() / "charts")
         if self._service is None:
             self._service = await asyncio.to_thread(start)
         self._state = await asyncio.to_thread(StateStore, self.state_path)
-        self._guild_catalogs = GuildCatalogs(self._service.catalog, self._service.db, self._state)
+        service = self._service
+        marks = CheckedMarks(
+            cache_dir() / "checked-commands.txt", service.engine.data_version, service.catalog
+        )
+        self._guild_catalogs = GuildCatalogs(
+            service.catalog, service.db, self._state, marks=marks, keep=catalogs_cached()
+        )
+        if self.warm_charts:
+            self._warming = asyncio.ensure_future(self._warm())
         self._glossary = await asyncio.to_thread(load_glossary, paths.data_dir() / "glossary.csv")
         self._completion = await asyncio.to_thread(Completion.build, self._service.engine)
         for extension in EXTENSIONS:
@@ -171,6 +189,10 @@ class ImmistatsBot(BotContext):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development server %d", len(synced), self.guild_id)
+
+    async def _warm(self) -> None:
+        drawn = await asyncio.to_thread(warm, self.charts, self.service.engine)
+        log.info("drew %d default charts ahead of the first question", drawn)
 
     async def close(self) -> None:
         await super().close()

@@ -2,20 +2,26 @@
 
 Guild commands are answered through /ask and /run, never registered as slash commands, so adding
 one needs no re-sync (Discord's 100-command and 200-creations-a-day limits stay out of the way).
-A catalog is built once per server and rebuilt after a change. Every stored command is validated
-again on the way in, against the data as it is now: one that no longer passes (a column renamed,
-a source dropped, a new built-in alias it now shadows, a check added to the schema) is skipped and
-logged, never fatal, and kept among the catalog's problems so that /commands list can say why.
+A catalog is built once per server, kept compiled (the least recently used dropped past a bound)
+and rebuilt after a change. A stored command is checked when it is stored and once per data
+version (and set of built-in commands): one that passed is marked (guilds.checked) and later only
+loaded. One that no longer passes (a column renamed, a source dropped, a new built-in alias it now
+shadows, a check added to the schema) is skipped and logged, never fatal, and kept among the
+catalog's problems so that /commands list can say why.
 """
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 
-from bot.engine.catalog import Catalog, CatalogProblem, Command
+from bot.engine.catalog import Catalog, CatalogProblem, Command, load_text
 from bot.engine.db import StatsDB
-from bot.guilds.moderation import plain, validate, with_commands
+from bot.guilds.checked import CheckedMarks
+from bot.guilds.moderation import FILE, Verdict, plain, validate, with_commands
 from bot.guilds.state import StateStore
+
+KEEP_CATALOGS = 500
 
 log = logging.getLogger("immistats.guilds")
 
@@ -35,14 +41,26 @@ def including(catalog: Catalog, command: Command) -> Catalog:
 
 
 class GuildCatalogs:
-    """Per-guild catalogs, cached; thread-safe, since they are built in worker threads."""
+    """Per-guild catalogs, cached (at most ``keep``); thread-safe, as they are built in threads.
 
-    def __init__(self, base: Catalog, db: StatsDB, store: StateStore):
+    ``marks`` remembers which stored commands passed their checks (in memory only by default)."""
+
+    def __init__(
+        self,
+        base: Catalog,
+        db: StatsDB,
+        store: StateStore,
+        *,
+        marks: CheckedMarks | None = None,
+        keep: int = KEEP_CATALOGS,
+    ):
         self.base = base
         self.db = db
         self.store = store
+        self.marks = marks or CheckedMarks(None, "", base)
+        self.keep = max(1, keep)
         self._lock = threading.Lock()
-        self._cache: dict[int, Catalog] = {}
+        self._cache: OrderedDict[int, Catalog] = OrderedDict()
         self._building: dict[int, threading.Lock] = {}
         # Bumped by every change, so that a build which started before it is never cached.
         self._generation: dict[int, int] = {}
@@ -53,7 +71,10 @@ class GuildCatalogs:
         if guild_id is None:
             return self.base
         with self._lock:
-            return self._cache.get(guild_id)
+            found = self._cache.get(guild_id)
+            if found is not None:
+                self._cache.move_to_end(guild_id)
+            return found
 
     def catalog(self, guild_id: int | None) -> Catalog:
         """The guild's catalog (the built-in one outside a server). Reads the state database and
@@ -73,7 +94,19 @@ class GuildCatalogs:
             with self._lock:
                 if self._generation.get(guild_id, 0) == generation:
                     self._cache[guild_id] = catalog
+                    while len(self._cache) > self.keep:
+                        self._cache.popitem(last=False)
             return catalog
+
+    def validate(
+        self, guild_id: int | None, toml: str, catalog: Catalog, *, replacing: str | None = None
+    ) -> Verdict:
+        """moderation.validate, remembering a pass so that the stored command is not checked
+        again for this data version."""
+        verdict = validate(toml, catalog, self.db, replacing=replacing)
+        if verdict.ok:
+            self.marks.record(guild_id, toml)
+        return verdict
 
     def invalidate(self, guild_id: int) -> None:
         with self._lock:
@@ -81,11 +114,18 @@ class GuildCatalogs:
             self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 
     def _build(self, guild_id: int) -> Catalog:
-        catalog = self.base
+        """Marked commands are only parsed; the others are checked against the catalog so far."""
+        loaded: list[Command] = []
         skipped: list[CatalogProblem] = []
         for stored in self.store.commands(guild_id):
+            if self.marks.passed(guild_id, stored.toml):
+                command, found = load_text(stored.toml, FILE)
+                if command is not None and not found:
+                    loaded.append(command)
+                    continue
+            catalog = with_commands(self.base, loaded)
             try:
-                verdict = validate(stored.toml, catalog, self.db)
+                verdict = self.validate(guild_id, stored.toml, catalog)
             except Exception:
                 log.exception(
                     "guild %d: command %r skipped, validating it failed", guild_id, stored.name
@@ -101,5 +141,5 @@ class GuildCatalogs:
                 )
                 skipped += [replace(problem, file=stored.name) for problem in verdict.found]
                 continue
-            catalog = with_commands(catalog, [verdict.command])
-        return Catalog(catalog.commands, skipped)
+            loaded.append(verdict.command)
+        return Catalog(with_commands(self.base, loaded).commands, skipped)

@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from bot.engine.answer import Answer
+from bot.engine.answering import Engine
 from bot.render.chart_style import CACHE_SIZE
 
 log = logging.getLogger("immistats.charts")
@@ -200,3 +201,23 @@ class Charts:
             self._recent.move_to_end(key)
             while len(self._recent) > CACHE_SIZE:
                 self._recent.popitem(last=False)
+
+
+def warm(charts: Charts, engine: Engine) -> int:
+    """Draw every command's default chart (its latest period) ahead of the first question, all
+    workers busy at once; returns how many were drawn rather than found in the cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = []
+    for command in engine.catalog:
+        try:
+            answer = engine.ask_command(command.name)
+        except Exception:  # one broken command must not stop the others from being drawn
+            log.exception("no default chart for %s", command.name)
+            continue
+        if answer.understood and answer.series:
+            answers.append(answer)
+    before = charts.drawn
+    with ThreadPoolExecutor(charts.workers.count * 2) as threads:
+        list(threads.map(charts.chart, answers))
+    return charts.drawn - before

@@ -98,7 +98,7 @@ class Moderators(
 
         def check() -> tuple[Verdict, Prepared | None]:
             catalog = catalogs.catalog(guild_id)
-            verdict = validate(toml, catalog, self.bot.service.db, replacing=replacing)
+            verdict = catalogs.validate(guild_id, toml, catalog, replacing=replacing)
             if not verdict.ok or verdict.command is None:
                 return verdict, None
             trial = including(catalog, verdict.command)
