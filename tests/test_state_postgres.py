@@ -2,20 +2,23 @@
 the other at once, with no restart; they start together without migrating twice; a listener that
 loses its connection catches up. Runs on a real server (tests/state_backends.py says which)."""
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 
+from bot.app.client import create_bot
 from bot.guilds.catalogs import GuildCatalogs
 from bot.guilds.migrations import MIGRATIONS
 from bot.guilds.postgres_state import CHANNEL
 from bot.guilds.state import StateStore
+from tests.standin import GUILD_ID, slash_payload
 from tests.state_backends import postgres_server_fixture, postgres_url_fixture  # noqa: F401
-from tests.test_discord_moderation import FILE_TOML, NAME
+from tests.test_discord_moderation import FILE_TOML, NAME, TITLE, add_command
 
-GUILD = 1_311_111_111_111_111_111
+GUILD = 1_311_111_111_111_111_111  # a Discord-sized id
 WAIT = 30  # seconds: only a failure waits this long
 
 
@@ -114,3 +117,25 @@ def test_a_listener_that_lost_its_connection_catches_up(shards, postgres_url):
     heard.wait_for(GUILD, times=2)
     zero.remove(GUILD, NAME, user_id=7)
     heard.wait_for(GUILD, times=3)
+
+
+async def test_two_bots_on_one_database_serve_each_others_commands(
+    standin, service, logged_in, postgres_url
+):
+    """The whole path on the stand-in: a moderator adds a command through the process of shard 0
+    (form, preview, Confirm); a member's /ask on shard 1's process answers with it, no restart."""
+    zero = await logged_in(create_bot(service, state_path=postgres_url))
+    one = await logged_in(create_bot(service, state_path=postgres_url))
+    heard = Heard(one.state)
+
+    async def ask_one() -> str:
+        reply = await standin.send(
+            one, slash_payload("ask", {"question": "ice test removals 2020"})
+        )
+        return str(reply.final.embed)
+
+    assert TITLE not in await ask_one()  # shard 1 has built and cached this server's catalog
+    done = await add_command(standin, zero)
+    assert done.final.content.startswith("Added:")
+    await asyncio.to_thread(heard.wait_for, GUILD_ID)
+    assert TITLE in await ask_one()
