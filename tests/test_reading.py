@@ -14,16 +14,16 @@ REFUSED = [
     ("how many migrants were encountered in Texas in 2022", "no figure for Texas"),
     ("migrants rescued at the border 2022", "I have no figures on rescues"),
     ("how much do illegal immigrants pay in taxes", "I have no figures on taxes"),
-    ("border encounters per day 2023", "a per-day average"),
+    ("encounters excluding Title 42 in 2021", "a total that leaves part of it out"),
     ("what percent of encounters were family units in 2023", "a share or percentage"),
     ("which country had the most encounters in 2023", "a ranking"),
-    ("record border encounters", "a record"),
+    ("backlog per day 2023", "has no meaning"),
     ("encounters in Cochise County 2023", "not broken down by county"),
     ("How many people crossed the Channel in 2022?", "I only have U.S. figures"),
     ("deportations trump vs biden", "a comparison of two administrations"),
     ("deportations under trump", "say which years"),
-    ("encounters since march 2020", "a total since March 2020"),
-    ("encounters february 2021 vs february 2020", "a range or comparison of months"),
+    ("terminations since march 2020", "only yearly figures"),
+    ("encounters february 2021 vs february 2020", "a comparison of months"),
     ("What is a gotaway?", "the glossary answers it"),
     ("Have 5 million migrants crossed since 2021?", "the number “5”"),
     ("how many green cards went to asylees in 2015", "green cards by category"),
@@ -96,3 +96,79 @@ def test_the_vocabulary_prefers_a_state_to_a_country_and_finds_the_longest_phras
         ("georgia", "state"),
     ]
     assert vocabulary.filler == frozenset({"the"})
+
+
+# ----- time as people say it
+
+
+def test_a_span_of_months_is_the_sum_of_those_months(engine):
+    answer = engine.ask("encounters february 2021 to april 2024")
+    assert answer.command == "encounters-monthly"
+    assert answer.period == "Feb 2021–Apr 2024"
+    months = [p for p in answer.series if p.highlight]
+    assert len(months) == 39 and answer.value == sum(p.value for p in months)
+    assert answer.params["start_month"] == "2021-02" and answer.params["end_month"] == "2024-04"
+
+
+def test_since_an_inauguration_starts_at_the_first_full_month_and_says_so(engine):
+    answer = engine.ask("encounters since Biden took office")
+    assert answer.period.startswith("Feb 2021–")
+    assert any("first full month after the inauguration" in c for c in answer.caveats)
+    yearly = engine.ask("terminations since Biden took office")
+    assert yearly.params["start"] == 2021 and any("FY2021" in c for c in yearly.caveats)
+
+
+def test_first_n_years_of_an_administration(engine):
+    answer = engine.ask("encounters in Biden's first three years")
+    assert answer.period == "Feb 2021–Jan 2024"
+
+
+def test_a_calendar_year_is_summed_from_months_or_refused_on_fiscal_figures(engine):
+    summed = engine.ask("encounters calendar year 2023")
+    assert (
+        summed.period == "Jan 2023–Dec 2023"
+        and len([p for p in summed.series if p.highlight]) == 12
+    )
+    refused = engine.ask("terminations calendar year 2023")
+    assert refused.value is None and "only fiscal-year figures" in refused.headline
+
+
+def test_since_a_month_on_a_yearly_series_is_refused_not_widened(engine):
+    answer = engine.ask("terminations since March 2020")
+    assert answer.value is None and "only yearly figures" in answer.headline
+
+
+def test_last_n_years_are_the_latest_complete_ones(engine):
+    answer = engine.ask("terminations last 3 years")
+    assert (answer.params["start"], answer.params["end"]) == (2021, 2023)  # FY2024 is partial
+
+
+# ----- operations
+
+
+def test_per_day_is_derived_with_its_arithmetic_shown(engine):
+    answer = engine.ask("encounters per day in December 2023")
+    total = engine.ask("encounters December 2023").value
+    assert answer.value == round(total / 31, 1)
+    assert "÷ 31 days" in answer.headline and answer.notices[0].startswith("Derived by immistats")
+    assert answer.change is None
+
+
+def test_an_average_of_a_stock_or_a_partial_year_is_refused(engine):
+    assert "has no meaning" in engine.ask("backlog per day 2023").headline
+    assert "partial period" in engine.ask("terminations per day 2024").headline
+
+
+def test_a_record_is_the_highest_complete_period_of_the_series(engine):
+    answer = engine.ask("highest year for green cards")
+    assert answer.headline.startswith("The highest in this series (FY")
+    values = [p.value for p in answer.series if not p.partial]
+    assert answer.value == max(values)
+    lowest = engine.ask("lowest year for refugee admissions")
+    assert lowest.headline.startswith("The lowest in this series")
+
+
+def test_a_period_that_is_not_the_record_says_which_is(engine):
+    answer = engine.ask("record encounters in 2022")
+    assert answer.value == engine.ask("encounters 2022").value
+    assert "not the highest in this series" in answer.headline and "FY2023" in answer.headline

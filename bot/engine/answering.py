@@ -7,13 +7,15 @@ rows. Sources, definitions and flags come from the database, never from the engi
 
 import re
 from dataclasses import replace
+from functools import partial
 
 from bot.engine.answer import Answer, Disagreement, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value, long_label, short_label
+from bot.engine.operations import AVERAGES, RECORDS, average, record
 from bot.engine.question import Intent, read_question
-from bot.engine.refusals import cannot_serve, not_understood
+from bot.engine.refusals import cannot_serve, not_understood, span_refusal
 from bot.engine.selection import (
     Row,
     change_against,
@@ -64,13 +66,28 @@ class Engine:
         if reading.blocks:
             return cannot_serve(reading, catalog, self.data_version)
         intent = self._monthly_if_a_month_was_named(reading.intent, catalog)
+        command = catalog.commands[intent.command]
+        if reason := span_refusal(command, intent.time):
+            return cannot_serve(reading, catalog, self.data_version, reason)
         answer = self.answer(intent, question, catalog)
+        for operation in reading.operations:
+            if operation in AVERAGES:
+                if reason := average(answer, operation, command.aggregate):
+                    return cannot_serve(reading, catalog, self.data_version, reason)
+            elif operation in RECORDS:
+                rows, _ = self.run(command, intent.params)
+                series = [(r.period, r.value, r.partial) for r in rows]
+                again = partial(self._answer_at, intent, question, catalog)
+                answer = record(answer, operation, series, again)
         answer.unused_words = list(reading.unused)
         if reading.unused:
             answer.interpretation += f" · words not used: {', '.join(reading.unused)}"
         answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
+
+    def _answer_at(self, intent: Intent, question: str, catalog: Catalog, time: TimeAsk) -> Answer:
+        return self.answer(replace(intent, time=time), question, catalog)
 
     def ask_command(
         self,
@@ -108,7 +125,8 @@ class Engine:
         """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
         command = catalog.commands[intent.command]
         sibling = catalog.commands.get(f"{command.name}-monthly")
-        if intent.time.month and command.series != "month" and sibling:
+        months = intent.time.month or intent.time.first_month
+        if months and command.series == "fiscal_year" and sibling:
             return replace(intent, command=sibling.name)
         return intent
 
@@ -165,7 +183,9 @@ class Engine:
                 answer.sources_differ = self._sources_differ(command, [], list(intent.time.years))
             return answer
         self._fill_figure(answer, command, metric, selected, rows, intent.time, filters)
-        answer.headline = substitution(intent.time, missing, command.series) + answer.headline
+        answer.headline = (
+            substitution(intent.time, missing, command.series, selected) + answer.headline
+        )
         return answer
 
     def _fill_figure(

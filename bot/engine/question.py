@@ -26,7 +26,10 @@ from bot.engine.vocabulary import Hit, Vocabulary
 MAX_QUESTION = 500  # characters read; longer questions are cut before parsing
 TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
 SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
-SUPPORTED_OPERATIONS = frozenset({"total", "change"})  # a range's sum; the change line
+# A range's sum and the change line are always given; averages and records are worked out.
+SUPPORTED_OPERATIONS = frozenset(
+    {"total", "change", "per_day", "per_month", "average", "record", "record_low"}
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 from bot.engine.command import Command
+from bot.engine.formatting import short_label
 from bot.engine.question import Block, Reading
 from bot.engine.timewords import TimeAsk
 
@@ -50,13 +51,34 @@ def not_understood(reading: Reading, catalog: Catalog, data_version: str) -> Ans
     )
 
 
-def cannot_serve(reading: Reading, catalog: Catalog, data_version: str) -> Answer:
-    """Understood, but a phrase names something this series cannot give: no figure at all."""
+def span_refusal(command: Command, time: TimeAsk) -> str | None:
+    """Why a series with only yearly figures cannot answer a span of months or a calendar year
+    (an administration's span is answered in fiscal years, with the caveat)."""
+    if time.calendar_year and command.series == "fiscal_year":
+        return (
+            f"“{command.title}” has only fiscal-year figures (October–September), so no "
+            f"calendar-year total for {time.years[0]}."
+        )
+    if time.first_month and not time.administration and command.series == "fiscal_year":
+        until = f"–{short_label(time.last_month)}" if time.last_month else " on"
+        return (
+            f"“{command.title}” has only yearly figures, so no total for "
+            f"{short_label(time.first_month)}{until}, month by month."
+        )
+    return None
+
+
+def cannot_serve(
+    reading: Reading, catalog: Catalog, data_version: str, reason: str | None = None
+) -> Answer:
+    """Understood, but a phrase (or the span asked) names something this series cannot give:
+    no figure at all."""
     assert reading.intent is not None
     command = catalog.commands[reading.intent.command]
-    reasons = list(dict.fromkeys(_reason(block, command) for block in reading.blocks))
+    reasons = list(dict.fromkeys(_reason(block, command, catalog) for block in reading.blocks))
+    reasons += [reason] if reason else []
     names = _who_can(reading.blocks, catalog, command)
-    phrases = ", ".join(f"“{b.phrase or b.meaning}”" for b in reading.blocks)
+    phrases = ", ".join(f"“{b.phrase or b.meaning}”" for b in reading.blocks) or "what was asked"
     return Answer(
         question=reading.question,
         understood=False,
@@ -79,6 +101,10 @@ def describe_time(time: TimeAsk) -> str:
     years = [f"{y}" for y in time.years]
     if time.month:
         return time.month
+    if time.first_month:
+        return f"{time.first_month}–{time.last_month or 'latest'}"
+    if time.kind == "last":
+        return f"last {time.count} years"
     if time.kind == "single":
         return years[0]
     if time.kind == "range":
@@ -90,7 +116,7 @@ def describe_time(time: TimeAsk) -> str:
     return "latest period"
 
 
-def _reason(block: Block, command: Command) -> str:
+def _reason(block: Block, command: Command, catalog: Catalog) -> str:
     subject = command.title
     if block.kind == "state":
         return (
@@ -105,6 +131,8 @@ def _reason(block: Block, command: Command) -> str:
             return "I only have U.S. figures."
         return f"{subject}: not broken down by {block.meaning} here."
     if block.kind == "topic":
+        if any(_says(other, block.phrase) for other in catalog if other is not command):
+            return f"“{subject}” does not count {block.meaning}; another command does (below)."
         return f"I have no figures on {block.meaning}."
     if block.kind == "time":
         if block.meaning.startswith("“"):

@@ -74,6 +74,10 @@ def time_params(time: TimeAsk, selected: list[Row]) -> dict[str, object]:
     """The period as asked, for the JSON and the 'how this was computed' view."""
     if time.month:
         return {"month": time.month}
+    if time.first_month and selected and parse_period(selected[0].period).kind == "month":
+        return {"start_month": selected[0].period, "end_month": selected[-1].period}
+    if time.kind == "last" and selected:
+        return {"start": selected[0].year, "end": selected[-1].year}
     if time.kind == "single":
         return {"year": time.years[0]}
     if time.kind == "range":
@@ -114,6 +118,9 @@ def select_periods(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]
     if time.kind in ("none", "latest"):
         latest = latest_complete(singles or rows)
         selected = [latest] if latest else []
+    elif time.kind == "last":
+        complete = [r for r in singles if not r.partial]
+        selected = complete[-(time.count or 1) :]
     elif time.kind == "since":
         selected = [r for r in singles if r.year is not None and r.year >= time.years[0]]
     else:
@@ -145,6 +152,13 @@ def select_months(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]
     """Monthly series: the asked fiscal years' months (or one month), charted with context."""
     if time.month:
         selected = [r for r in rows if r.period == time.month]
+    elif time.first_month:
+        last = time.last_month or "9999-12"
+        selected = [r for r in rows if time.first_month <= r.period <= last]
+    elif time.kind == "last":
+        full = sorted(fy for fy in {r.fiscal_year for r in rows} if months_in(rows, fy) >= 12)
+        wanted = set(full[-(time.count or 1) :])
+        selected = [r for r in rows if r.fiscal_year in wanted]
     elif time.kind in ("none", "latest"):
         full = [fy for fy in {r.fiscal_year for r in rows} if months_in(rows, fy) >= 12]
         latest = max(full or [r.fiscal_year for r in rows] or [0])
@@ -166,6 +180,8 @@ def months_in(rows: list[Row], fiscal_year: int | None) -> int:
 
 def missing_years(rows: list[Row], time: TimeAsk, series: str) -> list[int]:
     have = {r.year for r in rows} if series != "month" else {r.fiscal_year for r in rows}
+    if time.first_month and series == "month":
+        return []
     if time.kind in ("single", "compare", "range"):
         return [y for y in time.years if y not in have]
     return []
@@ -230,11 +246,22 @@ def row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]
     return list(dict.fromkeys(notices))
 
 
-def substitution(time: TimeAsk, missing: list[int], series: str) -> str:
-    """What the figure stands in for, said first in the headline: asked years the series lacks, or
-    a month asked of a series that only has whole years (the reader must not take it for the
-    month)."""
+def substitution(time: TimeAsk, missing: list[int], series: str, selected: list[Row]) -> str:
+    """What the figure stands in for, said first in the headline: asked years the series lacks, a
+    month asked of a series that only has whole years (the reader must not take it for the
+    month), or a span of months the figures do not fully cover."""
     prefix = "CY" if series == "calendar_year" else "FY"
+    if time.first_month and series == "month" and selected:
+        first, last = selected[0].period, selected[-1].period
+        asked_last = time.last_month
+        gaps = []
+        if first > time.first_month:
+            gaps.append(f"the figures start in {short_label(first)}")
+        if asked_last and last < asked_last:
+            gaps.append(f"they run only to {short_label(last)}")
+        if gaps:
+            return f"Not the whole span asked: {' and '.join(gaps)}. "
+        return ""
     if missing:
         return f"No figure for {', '.join(f'{prefix}{y}' for y in missing)} in this series. "
     if time.month and series != "month":

@@ -8,6 +8,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from bot.engine.spanwords import TERM_CAVEAT, Span, read_span
+
 # Fiscal years mostly under each administration; the answer says that they do not align with
 # inaugurations (a term starts in January, four months into a fiscal year).
 ADMINISTRATIONS: dict[str, tuple[str, int, int]] = {
@@ -38,7 +40,6 @@ _TRUMP_FIRST = re.compile(
     r"(?:\s+(?:administration|term|presidency))?\b"
 )
 _SECOND_TERM = re.compile(r"\b(second|back|returned|return|again)\b|\b202[5-9]\b")
-_MONTH_SINCE = re.compile(r"\b(since|after|from)\s+(?:the\s+(?:start|end|beginning)\s+of\s+)?$")
 TRUMP_TERMS = (
     "“Trump” could mean the first administration (shown as FY2017–FY2020) or the second (from "
     "20 January 2025): say which years"
@@ -79,6 +80,10 @@ class TimeAsk:
     spans: tuple[tuple[int, int], ...] = ()  # character spans used, removed before matching words
     month: str | None = None  # YYYY-MM when the question names a calendar month
     unread: str | None = None  # why the time asked cannot be served (the reading is then refused)
+    first_month: str | None = None  # a span of months: its first (YYYY-MM) …
+    last_month: str | None = None  # … and last month (None: to the latest figure)
+    calendar_year: bool = False  # a calendar year was asked: fiscal-year figures cannot answer it
+    count: int | None = None  # "last N years"
 
     @classmethod
     def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
@@ -92,6 +97,9 @@ class TimeAsk:
     def caveat(self) -> str | None:
         if not self.administration:
             return None
+        if self.first_month:
+            start = f"{calendar.month_name[int(self.first_month[5:])]} {self.first_month[:4]}"
+            return TERM_CAVEAT.format(label=self.administration, start=start, fy=self.years[0])
         return ADMINISTRATION_CAVEAT.format(
             label=self.administration, start=self.years[0], end=self.years[-1]
         )
@@ -120,6 +128,8 @@ def _year_tokens(text: str) -> list[tuple[int, tuple[int, int]]]:
 
 def read_time(text: str) -> TimeAsk:
     """Find the period a question asks about. `text` is lower-case."""
+    if span := read_span(text):
+        return _span_time(span)
     if unread := _unread(text):
         return TimeAsk("none", unread=unread)
     years = _year_tokens(text)
@@ -135,9 +145,6 @@ def read_time(text: str) -> TimeAsk:
 
     month = _month(text, years)
     spans = tuple(span for _, span in years)
-    if month and len(years) == 1 and _MONTH_SINCE.search(_before_month(text, years[0][1][0])):
-        label = f"{calendar.month_name[int(month[5:])]} {month[:4]}"
-        return TimeAsk("none", unread=f"a total since {label}, counted month by month")
     if len(years) >= 2:
         (first, (a_start, a_end)), (second, (b_start, _)) = years[0], years[1]
         between = text[a_end:b_start]
@@ -161,6 +168,20 @@ def read_time(text: str) -> TimeAsk:
     return TimeAsk("none")
 
 
+def _span_time(span: Span) -> TimeAsk:
+    kind = span.kind
+    return TimeAsk(
+        kind,
+        span.years,
+        span.administration,
+        (span.at,),
+        first_month=span.first,
+        last_month=span.last,
+        calendar_year=span.calendar,
+        count=span.count,
+    )
+
+
 def _unread(text: str) -> str | None:
     """Time words this reader does not turn into periods yet: said, never ignored."""
     presidents = {m.group(1) for m in _PRESIDENT.finditer(text)}
@@ -170,17 +191,8 @@ def _unread(text: str) -> str | None:
         return "the second Trump administration (from 20 January 2025), month by month"
     months = [w for w in re.findall(r"[a-z]+", text) if w in _MONTH_WORDS and w != "may"]
     if len(months) > 1:
-        return "a range or comparison of months"
+        return "a comparison of months"
     return None
-
-
-def _before_month(text: str, year_start: int) -> str:
-    """The text before the month word that precedes a year ("since march 2020" -> "since ")."""
-    before = text[:year_start].rstrip()
-    words = before.split()
-    if words and words[-1].strip(",.") in _MONTH_WORDS:
-        return before[: before.rfind(words[-1])]
-    return before
 
 
 def _month(text: str, years: list[tuple[int, tuple[int, int]]]) -> str | None:

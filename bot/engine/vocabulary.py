@@ -19,6 +19,7 @@ OPERATIONS = (
     "exclude",
     "rank",
     "record",
+    "record_low",
     "average",
     "daily_or_weekly",
     "part_of_period",
