@@ -148,3 +148,10 @@ def test_maintainers_list_every_servers_reports_with_the_cli(tmp_path, monkeypat
     assert main(["reports", "--guild", str(GUILD_ID), "--json"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line)["reason"] == f"from {GUILD_ID}"
+
+
+def test_the_cli_says_in_one_line_when_the_state_store_is_unreachable(monkeypatch, capsys):
+    monkeypatch.setenv("IMMISTATS_STATE_URL", "postgresql://nobody@127.0.0.1:1/immistats")
+    assert main(["reports"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("immistats: cannot reach the state store at IMMISTATS_STATE_URL")

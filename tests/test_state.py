@@ -254,3 +254,8 @@ def test_the_state_url_chooses_postgresql_and_questions_are_kept_90_days(monkeyp
     assert state_location() == tmp_path / "state.db" and keep_questions_days() == 90
     monkeypatch.setenv("IMMISTATS_STATE_URL", "postgresql://u@db.example/immistats")
     assert state_location() == "postgresql://u@db.example/immistats"
+
+
+def test_an_unreachable_postgresql_is_one_clear_line():
+    with pytest.raises(SettingsError, match="cannot reach the state store at IMMISTATS_STATE_URL"):
+        StateStore("postgresql://nobody@127.0.0.1:1/immistats")

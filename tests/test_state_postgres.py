@@ -139,3 +139,24 @@ async def test_two_bots_on_one_database_serve_each_others_commands(
     assert done.final.content.startswith("Added:")
     await asyncio.to_thread(heard.wait_for, GUILD_ID)
     assert TITLE in await ask_one()
+
+
+def test_a_connection_the_server_dropped_is_opened_again(shards, postgres_url):
+    zero, one = shards
+    zero.add(GUILD, NAME, FILE_TOML, user_id=7)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        others = (
+            "from pg_stat_activity where datname = current_database() "
+            "and pid <> pg_backend_pid() and query <> %s"
+        )
+        listen = (f"listen {CHANNEL}",)
+        assert (
+            len(admin.execute(f"select pg_terminate_backend(pid) {others}", listen).fetchall()) == 2
+        )
+        for _ in range(WAIT * 10):  # until both connections are gone on the server's side
+            if not admin.execute(f"select 1 {others}", listen).fetchall():
+                break
+            threading.Event().wait(0.1)
+    assert [c.name for c in one.commands(GUILD)] == [NAME]  # a read, on a new connection
+    zero.remove(GUILD, NAME, user_id=7)  # a change, on a new connection
+    assert one.commands(GUILD) == [] and zero.history(GUILD)[0].action == "remove"

@@ -11,12 +11,13 @@ notification may have been missed meanwhile.
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import psycopg
 
 from bot.guilds.state_backend import Listener
+from bot.settings import SettingsError
 
 log = logging.getLogger("immistats.guilds")
 
@@ -48,7 +49,13 @@ class PostgresBackend:
     def __init__(self, url: str):
         self.url = url
         self._lock = threading.Lock()
-        self._conn = self._connect()
+        try:
+            self._conn = self._connect()
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise SettingsError(
+                f"cannot reach the state store at IMMISTATS_STATE_URL: {reason}"
+            ) from None
         self._listeners: list[Listener] = []
         self._resync: list[Callable[[], None]] = []
         self._stop = threading.Event()
@@ -63,16 +70,33 @@ class PostgresBackend:
             self._conn = self._connect()
         return self._conn
 
+    def _again(self, conn: psycopg.Connection, exc: psycopg.OperationalError) -> None:
+        """After a failure before anything was written: retry once on a new connection if the
+        server dropped this one (a restart, an idle timeout), else let the error through."""
+        if not conn.broken:
+            raise exc
+        log.warning("state store: the connection was lost (%s); connecting again", exc)
+
     @contextmanager
     def transaction(self) -> Iterator[_Translated]:
-        with self._lock:
+        with self._lock, ExitStack() as stack:
             conn = self._connection()
-            with conn.transaction():
-                yield _Translated(conn)
+            try:
+                stack.enter_context(conn.transaction())  # BEGIN: nothing written yet
+            except psycopg.OperationalError as exc:
+                self._again(conn, exc)
+                conn = self._connection()
+                stack.enter_context(conn.transaction())
+            yield _Translated(conn)
 
     def read(self, sql: str, params: tuple) -> list[tuple]:
         with self._lock:
-            return self._connection().execute(native(sql), params).fetchall()
+            conn = self._connection()
+            try:
+                return conn.execute(native(sql), params).fetchall()
+            except psycopg.OperationalError as exc:
+                self._again(conn, exc)
+                return self._connection().execute(native(sql), params).fetchall()
 
     def locked_version(self, conn: _Translated) -> int:
         conn.execute("select pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
