@@ -1,9 +1,10 @@
 """Per-year aggregates of an EOIR release, computed by DuckDB from the cleaned table copies.
 
-DuckDB reads the tab-delimited files in parallel streams, keeps its tables in a database file in
-the work folder and spills to disk past its memory limit, so memory stays bounded whatever the
-release's size. Rows with the wrong number of fields are rejected by its reader, counted and
-reported with their line numbers (rules: rules.py; prose: docs/eoir-case-data.md).
+DuckDB reads the tab-delimited files in parallel streams, keeping only the rows and columns the
+measures use, with a memory limit past which it spills to the work folder, so memory stays
+bounded whatever the release's size. It reads strictly: the cleaner has already set aside every
+row of the wrong width, and a line DuckDB still cannot read stops the import (ReadRefused) rather
+than being skipped (rules: rules.py; prose: docs/eoir-case-data.md).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ PROCEEDING_COLUMNS = (
 APPLICATION_COLUMNS = ("IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_DEC")
 DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEMORY_LIMIT = "600MB"
-SHOWN_REJECTS = 20
 
 
 @dataclass
@@ -45,14 +45,17 @@ class Counts:
     rejected: dict[str, int] = field(default_factory=dict)
     rejected_lines: list[str] = field(default_factory=list)
     blank: dict[str, int] = field(default_factory=dict)
-    unaccounted: dict[str, int] = field(default_factory=dict)  # lines neither read nor rejected
     unreadable_dates: int = 0
     unreadable_ids: int = 0
     undecoded: list[str] = field(default_factory=list)
 
 
+class ReadRefused(ImportFailed):
+    """DuckDB met a line it cannot read in a cleaned copy (the cleaner's fast check missed it)."""
+
+
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(workdir / "eoir.duckdb"))
+    con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     con.execute("SET preserve_insertion_order = false")
@@ -65,8 +68,7 @@ def _reader(table: CleanedTable, needed: tuple[str, ...]) -> str:
     columns = ", ".join(f"'{c}': 'VARCHAR'" for c in table.columns)
     return (
         f"read_csv('{table.path}', delim = '\t', header = true, quote = '', escape = '', "
-        f"encoding = 'latin-1', columns = {{{columns}}}, store_rejects = true, "
-        f"rejects_table = 'rejects_{table.name.lower()}', rejects_scan = 'scan_{table.name.lower()}')"
+        f"comment = '', encoding = 'latin-1', columns = {{{columns}}})"
     )
 
 
@@ -77,54 +79,45 @@ def _text(column: str) -> str:
 def load(
     con: duckdb.DuckDBPyConnection, proceedings: CleanedTable, applications: CleanedTable
 ) -> None:
-    """Two scans, one per table, keeping only the columns the aggregates use."""
+    """Two scans, one per table: completed proceedings and asylum applications, few columns."""
     comp = "trim(COMP_DATE)"
-    con.execute(
-        f"""CREATE TABLE proc AS SELECT
-            TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
-            TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-            {_text("CASE_TYPE")} AS case_type, {_text("DEC_CODE")} AS dec_code,
-            {_text("OTHER_COMP")} AS other_comp, {_text("NAT")} AS nat,
-            {_text("BASE_CITY_CODE")} AS court, {_text("CUSTODY")} AS custody,
-            coalesce({comp}, '') AS comp_raw,
-            coalesce(TRY_STRPTIME(left({comp}, 10), '%Y-%m-%d'),
-                     TRY_STRPTIME(split_part({comp}, ' ', 1), '%m/%d/%Y'))::DATE AS comp_date
-        FROM {_reader(proceedings, PROCEEDING_COLUMNS)}"""
-    )
-    con.execute(
-        f"""CREATE TABLE appl_all AS SELECT
-            TRY_CAST(IDNPROCEEDINGAPPLN AS BIGINT) AS idnappln,
-            TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
-            TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-            {_text("APPL_CODE")} AS appl_code, {_text("APPL_DEC")} AS appl_dec
-        FROM {_reader(applications, APPLICATION_COLUMNS)}"""
-    )
-    con.execute(f"CREATE VIEW appl AS FROM appl_all WHERE appl_code = '{rules.ASYLUM_APPLICATION}'")
+    scope = ", ".join(f"'{t}'" for t in rules.CASE_TYPES)
+    slashed = f"TRY_STRPTIME(split_part({comp}, ' ', 1), '%m/%d/%Y')::DATE"
+    try:
+        con.execute(
+            f"""CREATE TABLE proc AS SELECT
+                TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
+                TRY_CAST(IDNCASE AS BIGINT) AS idncase,
+                {_text("CASE_TYPE")} AS case_type, {_text("DEC_CODE")} AS dec_code,
+                {_text("OTHER_COMP")} AS other_comp, {_text("NAT")} AS nat,
+                {_text("BASE_CITY_CODE")} AS court, {_text("CUSTODY")} AS custody,
+                CASE WHEN contains({comp}, '/') THEN {slashed}
+                     ELSE TRY_CAST(left({comp}, 10) AS DATE) END AS comp_date
+            FROM {_reader(proceedings, PROCEEDING_COLUMNS)}
+            WHERE {comp} <> '' AND {_text("CASE_TYPE")} IN ({scope})"""
+        )
+        con.execute(
+            f"""CREATE TABLE appl AS SELECT
+                TRY_CAST(IDNPROCEEDINGAPPLN AS BIGINT) AS idnappln,
+                TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
+                TRY_CAST(IDNCASE AS BIGINT) AS idncase,
+                {_text("APPL_DEC")} AS appl_dec
+            FROM {_reader(applications, APPLICATION_COLUMNS)}
+            WHERE {_text("APPL_CODE")} = '{rules.ASYLUM_APPLICATION}'"""
+        )
+    except duckdb.InvalidInputException as exc:
+        raise ReadRefused(str(exc).splitlines()[0]) from None
 
 
-def count(con: duckdb.DuckDBPyConnection, tables: list[CleanedTable], counts: Counts) -> None:
-    """Rows read, rows rejected (with line numbers) and lines that are neither, per table."""
-    read = {
-        PROCEEDINGS: con.execute("SELECT count(*) FROM proc").fetchone()[0],
-        APPLICATIONS: con.execute("SELECT count(*) FROM appl_all").fetchone()[0],
-    }
+def count(tables: list[CleanedTable], counts: Counts, con: duckdb.DuckDBPyConnection) -> None:
+    """Rows read (every kept line: DuckDB reads strictly), set aside, blank; unreadable values."""
     for table in tables:
-        rejects = f"rejects_{table.name.lower()}"
-        rejected = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()[0]
-        counts.rows[table.name] = read[table.name]
-        counts.rejected[table.name] = table.rejected + rejected
+        counts.rows[table.name] = table.lines
+        counts.rejected[table.name] = table.rejected
         counts.blank[table.name] = table.blank
         counts.rejected_lines += table.rejected_lines
-        lines = con.execute(
-            f"SELECT DISTINCT line, error_type FROM {rejects} ORDER BY line LIMIT {SHOWN_REJECTS}"
-        ).fetchall()
-        counts.rejected_lines += [
-            f"{table.name} line {n} of the cleaned copy: {kind.lower()}" for n, kind in lines
-        ]
-        if gap := table.lines - read[table.name] - rejected:
-            counts.unaccounted[table.name] = gap
     counts.unreadable_dates = con.execute(
-        "SELECT count(*) FROM proc WHERE comp_raw <> '' AND comp_date IS NULL"
+        "SELECT count(*) FROM proc WHERE comp_date IS NULL"
     ).fetchone()[0]
     counts.unreadable_ids = con.execute(
         "SELECT count(*) FROM proc WHERE idnproceeding IS NULL OR idncase IS NULL"
@@ -154,12 +147,16 @@ def decoders(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
     )
 
 
+ORDER_FACTOR = 10**10  # a proceeding or application id is below this; days times it fit a BIGINT
+
+
 def endings(con: duckdb.DuckDBPyConnection) -> None:
     """Each case's counted completion: its first completed proceeding (by completion date, then
-    proceeding id) that is not a change of venue or transfer, in the case types in scope."""
-    scope = ", ".join(f"'{t}'" for t in rules.CASE_TYPES)
+    proceeding id) that is not a change of venue or transfer. The order is one BIGINT, days since
+    1900 times ORDER_FACTOR plus the id, so the minimum per case names the proceeding itself."""
     con.execute(
-        f"""CREATE TABLE completed AS SELECT p.*,
+        f"""CREATE TABLE completed AS SELECT p.idnproceeding, p.idncase, p.case_type, p.nat, p.court,
+            p.custody, p.comp_date,
             CASE WHEN dec_code <> '' THEN 'DEC_CODE' WHEN other_comp <> '' THEN 'OTHER_COMP'
                  ELSE '' END AS field,
             CASE WHEN dec_code <> '' THEN dec_code ELSE other_comp END AS code,
@@ -169,40 +166,55 @@ def endings(con: duckdb.DuckDBPyConnection) -> None:
         FROM proc p LEFT JOIN decision_map m ON m.case_type = p.case_type
             AND m.dec_type = CASE WHEN p.dec_code <> '' THEN 'C' ELSE 'O' END
             AND m.code = CASE WHEN p.dec_code <> '' THEN p.dec_code ELSE p.other_comp END
-        WHERE p.comp_date IS NOT NULL AND p.case_type IN ({scope})
-            AND p.idnproceeding IS NOT NULL AND p.idncase IS NOT NULL"""
+        WHERE p.comp_date IS NOT NULL AND p.idnproceeding IS NOT NULL AND p.idncase IS NOT NULL"""
     )
+    if con.execute(f"SELECT max(idnproceeding) >= {ORDER_FACTOR} FROM completed").fetchone()[0]:
+        raise ImportFailed(f"{PROCEEDINGS}: a proceeding id of {ORDER_FACTOR:,} or more")
     con.execute(
-        f"""CREATE TABLE ending AS SELECT c.* FROM completed c JOIN (
-                SELECT idncase, arg_min(idnproceeding, (comp_date, idnproceeding)) AS first
+        f"""CREATE TABLE ending AS SELECT c.* FROM completed c SEMI JOIN (
+                SELECT min(date_diff('day', DATE '1900-01-01', comp_date)::BIGINT * {ORDER_FACTOR}
+                           + idnproceeding) % {ORDER_FACTOR} AS first
                 FROM completed WHERE outcome <> '{rules.CHANGE_OF_VENUE}' GROUP BY idncase
             ) f ON c.idnproceeding = f.first"""
     )
 
 
 def asylum(con: duckdb.DuckDBPyConnection) -> None:
-    """One asylum decision per case on its counted completion, and the case's asylum filing."""
+    """One asylum decision per case on its counted completion (best group first, then the
+    lowest application id), and whether the case is an asylum filer."""
+    groups = ", ".join(
+        f"({rank}, '{group}')" for rank, group in enumerate(rules.APPLICATION_PRIORITY)
+    )
+    rank = {group: n for n, group in enumerate(rules.APPLICATION_PRIORITY)}
     con.execute(
-        f"""CREATE TABLE decision AS SELECT e.idncase, arg_min(
-                struct_pack(outcome := d.outcome, code := d.code),
-                (d.priority, d.code, d.idnappln)) AS chosen
-            FROM ending e JOIN (
-                SELECT a.*, a.appl_dec AS code,
-                    CASE WHEN a.appl_dec = '' THEN '{rules.NO_DECISION}'
-                         ELSE coalesce(m.outcome, '{rules.UNDECODED}') END AS outcome,
-                    CASE WHEN a.appl_dec = '' THEN 99 ELSE coalesce(m.priority, 98) END AS priority
-                FROM appl a LEFT JOIN app_map m ON m.code = a.appl_dec
-            ) d ON d.idnproceeding = e.idnproceeding
-            GROUP BY e.idncase"""
+        f"CREATE TABLE app_group (priority BIGINT, outcome TEXT); INSERT INTO app_group VALUES {groups}"
+    )
+    con.execute(
+        f"""CREATE TABLE decision AS
+            WITH ranked AS (
+                SELECT e.idncase, a.appl_dec AS code,
+                    CASE WHEN a.appl_dec = '' THEN {rank[rules.NO_DECISION]}
+                         ELSE coalesce(m.priority, {rank[rules.UNDECODED]}) END::BIGINT
+                        * {ORDER_FACTOR} + a.idnappln AS sort_key
+                FROM appl a JOIN ending e ON a.idnproceeding = e.idnproceeding
+                LEFT JOIN app_map m ON m.code = a.appl_dec
+                WHERE a.idnappln < {ORDER_FACTOR}
+            ), best AS (
+                SELECT idncase, arg_min(code, sort_key) AS code, min(sort_key) // {ORDER_FACTOR}
+                    AS priority FROM ranked GROUP BY idncase
+            )
+            SELECT e.fiscal_year, e.nat, e.court, e.custody, g.outcome, best.code, best.idncase
+            FROM best JOIN app_group g USING (priority) JOIN ending e USING (idncase)"""
     )
     merits = ", ".join(f"'{m}'" for m in rules.MERITS)
     con.execute(
-        f"""CREATE TABLE filer AS SELECT e.*,
-                CASE WHEN d.chosen.outcome IN ({merits}) THEN d.chosen.outcome
+        f"""CREATE TABLE filer AS SELECT e.fiscal_year, e.nat, e.court, e.custody, e.outcome,
+                CASE WHEN d.outcome IN ({merits}) THEN d.outcome
                      ELSE 'no merits decision' END AS asylum_decision
-            FROM ending e LEFT JOIN decision d USING (idncase)
-            WHERE EXISTS (SELECT 1 FROM appl a WHERE a.idncase = e.idncase
-                          AND a.idnproceeding <= e.idnproceeding)"""
+            FROM ending e
+            JOIN (SELECT idncase, min(idnproceeding) AS first_filed FROM appl GROUP BY idncase) f
+                ON f.idncase = e.idncase AND f.first_filed <= e.idnproceeding
+            LEFT JOIN decision d ON d.idncase = e.idncase"""
     )
 
 
@@ -211,8 +223,8 @@ def breakdowns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for name, column in DIMENSIONS.items():
         out[f"asylum_decisions_by_{name}"] = con.execute(
-            f"""SELECT e.fiscal_year, e.{column}, d.chosen.outcome, d.chosen.code, count(*)
-                FROM decision d JOIN ending e USING (idncase) GROUP BY ALL ORDER BY ALL"""
+            f"""SELECT fiscal_year, {column}, outcome, code, count(*)
+                FROM decision GROUP BY ALL ORDER BY ALL"""
         ).fetchall()
         out[f"completions_by_{name}"] = con.execute(
             f"""SELECT fiscal_year, {column}, outcome, field, code, count(*)
@@ -244,7 +256,7 @@ def compute(
     con = connect(workdir)
     try:
         load(con, proceedings, applications)
-        count(con, [proceedings, applications], counts)
+        count([proceedings, applications], counts, con)
         decoders(con, lookups)
         endings(con)
         asylum(con)

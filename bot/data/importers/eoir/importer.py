@@ -40,8 +40,16 @@ def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[
                 {t: copy_lookup(release, t, workdir / f"{t}.tsv") for t in lookups.ALL}
             )
             released, rule = release.release_date(list(CORE_TABLES))
-        report("computing the aggregates (DuckDB)")
-        results, counts = aggregate.compute(workdir, *cleaned, decoders)
+            report("computing the aggregates (DuckDB)")
+            try:
+                results, counts = aggregate.compute(workdir, *cleaned, decoders)
+            except aggregate.ReadRefused as refused:
+                report(f"{refused}; checking every line of both tables and computing again")
+                cleaned = [
+                    clean_copy(release, t, workdir / f"{t}.tsv", report, exact=True)
+                    for t in CORE_TABLES
+                ]
+                results, counts = aggregate.compute(workdir, *cleaned, decoders)
     record = _record(source, release, released.isoformat(), rule, cleaned, counts)
     files = tables.outputs(results, decoders, released.isoformat(), record)
     changed = tables.changes(files, Path(data_dir))
@@ -79,7 +87,6 @@ def _record(
             (f"{table.name}.rows_read", str(counts.rows[table.name])),
             (f"{table.name}.rows_rejected", str(counts.rejected[table.name])),
             (f"{table.name}.blank_lines", str(counts.blank[table.name])),
-            (f"{table.name}.lines_unaccounted", str(counts.unaccounted.get(table.name, 0))),
             (f"{table.name}.nul_bytes_removed", str(table.nul_bytes)),
         ]
     items += [
@@ -96,9 +103,12 @@ def _problems(counts: aggregate.Counts, decoders: lookups.Lookups) -> list[str]:
     for table, rejected in counts.rejected.items():
         if rejected:
             lines.append(f"{table}: {rejected:,} rows with the wrong number of fields set aside")
+    if counts.rejected_lines:
+        lines.append(f"  the first {len(counts.rejected_lines)} (the header is line 1):")
     lines += [f"  {line}" for line in counts.rejected_lines]
-    for table, gap in counts.unaccounted.items():
-        lines.append(f"{table}: {gap:,} lines neither read nor rejected (blank or broken lines)")
+    for table, blank in counts.blank.items():
+        if blank:
+            lines.append(f"{table}: {blank:,} blank lines skipped")
     if counts.unreadable_dates:
         lines.append(f"{counts.unreadable_dates:,} completion dates could not be read")
     if counts.unreadable_ids:

@@ -190,8 +190,15 @@ class _Tally:
     shown: list[str] = field(default_factory=list)
 
 
-def clean_copy(release: Release, table: str, target: Path, report: Report) -> CleanedTable:
-    """Copy one table to `target` without NUL bytes or rows of the wrong width, counting both."""
+def clean_copy(
+    release: Release, table: str, target: Path, report: Report, exact: bool = False
+) -> CleanedTable:
+    """Copy one table to `target` without NUL bytes or rows of the wrong width, counting both.
+
+    A chunk whose tab count is exactly its line count times the header's tabs is taken whole
+    (two C-speed counts); any other chunk is checked line by line. Only a too-long and a
+    too-short row in the same chunk could balance out: DuckDB then refuses the short one and the
+    import copies again with `exact`, checking every chunk line by line."""
     member = release.member(table)
     progress = Progress(table, release.sizes.get(member.lower(), 0), report)
     tally = _Tally()
@@ -208,9 +215,9 @@ def clean_copy(release: Release, table: str, target: Path, report: Report) -> Cl
             block = tail + chunk
             cut = block.rfind(b"\n") + 1
             block, tail = block[:cut], block[cut:]
-            out.write(_keep_rows(block, len(columns), table, tally))
+            out.write(_keep_rows(block, len(columns), table, tally, exact))
         if tail:
-            out.write(_keep_rows(tail + b"\n", len(columns), table, tally))
+            out.write(_keep_rows(tail + b"\n", len(columns), table, tally, exact))
     progress.done()
     size = release.sizes.get(member.lower(), progress.seen)
     kept = tally.lines - tally.rejected - tally.blank
@@ -227,13 +234,16 @@ def clean_copy(release: Release, table: str, target: Path, report: Report) -> Cl
     )
 
 
-def _keep_rows(block: bytes, fields: int, table: str, tally: _Tally) -> bytes:
+def _keep_rows(block: bytes, fields: int, table: str, tally: _Tally, exact: bool) -> bytes:
     """The block's lines with the header's number of fields; the others counted and left out.
     Line numbers count the header as line 1, as a text editor does."""
     if zeros := block.count(b"\0"):
         tally.nul_bytes += zeros
         block = block.replace(b"\0", b"")
     first_line = tally.lines + 2
+    if not exact and block.count(b"\t") == (lines := block.count(b"\n")) * (fields - 1):
+        tally.lines += lines
+        return block
     data = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(data == NEWLINE)
     tabs_before_end = np.searchsorted(np.flatnonzero(data == TAB), ends)
