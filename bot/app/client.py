@@ -48,17 +48,21 @@ EXTENSIONS = ("bot.app.cogs.questions", "bot.app.cogs.reference", "bot.app.cogs.
 
 
 class ImmistatsTree(app_commands.CommandTree):
-    """One error handler for every command: the user gets a plain line, the log gets the rest."""
+    """One error handler for every command: the user gets a plain line, the log gets the rest;
+    nothing raised while telling the user escapes it (Discord may be failing too)."""
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.CommandOnCooldown):
-            await tell(interaction, wait_message(error.retry_after))
-        elif isinstance(error, app_commands.CheckFailure):
-            await tell(interaction, str(error) if isinstance(error, Refused) else NOT_ALLOWED)
-        else:
-            await report_failure(interaction, error)
+        try:
+            if isinstance(error, app_commands.CommandOnCooldown):
+                await tell(interaction, wait_message(error.retry_after))
+            elif isinstance(error, app_commands.CheckFailure):
+                await tell(interaction, str(error) if isinstance(error, Refused) else NOT_ALLOWED)
+            else:
+                await report_failure(interaction, error)
+        except Exception as failure:
+            log.warning("could not tell the user why %r failed: %r", interaction.data, failure)
 
 
 class ImmistatsBot(BotContext):

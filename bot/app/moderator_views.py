@@ -16,7 +16,7 @@ import discord
 
 from bot.app.command_form import FIELDS
 from bot.app.context import Interaction
-from bot.app.respond import Refused, edit, report_failure
+from bot.app.respond import Refused, edit, report_failure, tell
 
 Submitted = Callable[[Interaction, dict[str, str]], Awaitable[None]]
 Clicked = Callable[[Interaction], Awaitable[None]]
@@ -26,6 +26,7 @@ IN_A_SERVER = "Moderator commands work in a server."
 FORM_TIMEOUT = 30 * 60.0  # writing SQL takes a while
 CONFIRM_TIMEOUT = 10 * 60.0
 EXPIRED = "This expired; nothing was changed."
+ALREADY = "This was already answered; nothing more was changed."
 
 
 def moderator_refusal(interaction: Interaction) -> str | None:
@@ -88,6 +89,7 @@ class ConfirmView(discord.ui.View):
         super().__init__(timeout=CONFIRM_TIMEOUT)
         self.origin = origin  # the interaction that showed the buttons: it can edit them later
         self.owner_id = origin.user.id
+        self.pressed = False
         token = secrets.token_hex(8)
         for label, style, callback in (
             (confirm_label, discord.ButtonStyle.success, on_confirm),
@@ -100,7 +102,14 @@ class ConfirmView(discord.ui.View):
             self.add_item(button)
 
     def _once(self, callback: Clicked) -> Clicked:
+        """The first press does the work; any press after it (a double click, a press arriving
+        while the first is saved) is told so and changes nothing."""
+
         async def answered(interaction: Interaction) -> None:
+            if self.pressed:
+                await tell(interaction, ALREADY)
+                return
+            self.pressed = True
             self.stop()
             await callback(interaction)
 

@@ -1,13 +1,20 @@
 """How the bot replies to an interaction: first response or follow-up, slow work off the event loop,
 and failures in plain words (with the details in the log).
 
-Discord wants a first response within 3 seconds. Slow work runs in a worker thread; if it is not
-done within the bot's `defer_after` seconds the bot says "thinking…" first and follows up.
+Discord wants a first response within 3 seconds of creating the interaction, or it is lost. Slow
+work runs in a worker thread; the bot answers at once when the work is ready quickly, and otherwise
+says "thinking…" first and follows up. It waits at most the bot's `defer_after`, never past
+ACK_WITHIN seconds of the interaction's age, and not at all in a burst (more than BUSY interactions
+waiting), when every moment of waiting delays the acknowledgements of the others.
+
+Follow-ups and edits are retried when Discord or the network fails for a moment (bot.app.retry). A
+refusal or failure after a public "thinking…" deletes it and is told privately.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -18,12 +25,16 @@ import discord
 from discord import app_commands
 
 from bot.app.context import Interaction
+from bot.app.retry import passing, retried
 
 log = logging.getLogger("immistats.discord")
 T = TypeVar("T")
 
 FAILED = "Something went wrong answering that; it has been logged."
 LOGGED_OPTION_CHARS = 200
+ACK_WITHIN = 1.5  # seconds of an interaction's age by which a reply or a deferral is on its way
+BUSY = 4  # interactions waiting for work at once beyond which each defers at once
+_waiting = 0  # interactions in off_loop right now (one event loop: no lock needed)
 
 
 class Refused(app_commands.CheckFailure):
@@ -46,21 +57,51 @@ async def within_rate(interaction: Interaction) -> bool:
 rate_limited = app_commands.check(within_rate)
 
 
+def _rewound(message: dict[str, Any]) -> dict[str, Any]:
+    """The message with its files read from the start again, for another try."""
+    for file in [message.get("file"), *message.get("files", [])]:
+        if isinstance(file, discord.File):
+            file.reset(seek=True)
+    return message
+
+
 async def send(interaction: Interaction, **message: Any) -> None:
-    """The first reply is the interaction's response; anything after (or after a defer) a follow-up."""
-    if interaction.response.is_done():
-        await interaction.followup.send(**message)
-    else:
+    """The first reply is the interaction's response; anything after (or after a defer) a
+    follow-up, tried again when it fails for a moment."""
+    if not interaction.response.is_done():
         await interaction.response.send_message(**message)
+        return
+    await retried(
+        lambda: interaction.followup.send(**_rewound(message)),
+        f"a follow-up to {describe(interaction)}",
+    )
+    interaction.extras["followed"] = True
 
 
 async def tell(interaction: Interaction, text: str) -> None:
-    """A short ephemeral line: waits, refusals, failures (an autocomplete gets no choices)."""
+    """A short ephemeral line: waits, refusals, failures (an autocomplete gets no choices).
+
+    After a public "thinking…" that nothing has replaced yet, the line would take its place for
+    everyone to see: the placeholder is deleted and the line sent privately instead."""
     if interaction.type is discord.InteractionType.autocomplete:
         if not interaction.response.is_done():
             await interaction.response.autocomplete([])
         return
+    if interaction.extras.get("thinking") == "public" and not interaction.extras.get("followed"):
+        with contextlib.suppress(discord.NotFound):  # already gone
+            await retried(
+                interaction.delete_original_response,
+                f"removing the placeholder of {describe(interaction)}",
+            )
     await send(interaction, content=text, ephemeral=True)
+
+
+def patience(interaction: Interaction) -> float:
+    """Seconds slow work may run before the bot must say "thinking…" (see the module's words)."""
+    if _waiting > BUSY:
+        return 0.0
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, min(interaction.client.defer_after, ACK_WITHIN - max(age, 0.0)))
 
 
 async def off_loop(
@@ -70,25 +111,41 @@ async def off_loop(
     ephemeral: bool = False,
     update: bool = False,
 ) -> T:
-    """Run `work` in a thread; defer if it is not done within defer_after seconds: "thinking…"
-    (only for the user when `ephemeral`), or, with `update`, a silent wait before a button
-    edits its own message (see `edit`)."""
+    """Run `work` in a thread; defer when it is not done within `patience`: "thinking…" (only for
+    the user when `ephemeral`), or, with `update`, a silent wait before a button edits its own
+    message (see `edit`)."""
+    global _waiting
     task = asyncio.ensure_future(asyncio.to_thread(work))
-    done, _ = await asyncio.wait({task}, timeout=interaction.client.defer_after)
-    if not done and not interaction.response.is_done():
-        if update:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    _waiting += 1
+    try:
+        done, _ = await asyncio.wait({task}, timeout=patience(interaction))
+        if not done and not interaction.response.is_done():
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+                interaction.extras["thinking"] = "private" if ephemeral else "public"
+    finally:
+        _waiting -= 1
     return await task
 
 
 async def edit(interaction: Interaction, **message: Any) -> None:
-    """Replace the message a button was pressed on, whether or not the click was deferred."""
-    if interaction.response.is_done():
-        await interaction.edit_original_response(**message)
-    else:
+    """Replace the message a button was pressed on, whether or not the click was deferred.
+
+    After a deferral the edit is retried; if it still fails, the words are sent as a private
+    follow-up instead, so that what happened (a command stored, say) is still told."""
+    if not interaction.response.is_done():
         await interaction.response.edit_message(**message)
+        return
+    what = f"editing the message of {describe(interaction)}"
+    try:
+        await retried(lambda: interaction.edit_original_response(**_rewound(message)), what)
+    except Exception as error:
+        if isinstance(error, discord.HTTPException) and not passing(error):
+            raise  # a message Discord refuses: a bug to log, not a moment's failure
+        log.warning("%s failed for good (%r); telling it in a follow-up", what, error)
+        await send(interaction, content=message.get("content") or FAILED, ephemeral=True)
 
 
 def _options(options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -118,17 +175,16 @@ def describe(interaction: Interaction) -> str:
 
 async def report_failure(interaction: Interaction, error: BaseException) -> None:
     """Log the failure with its context and traceback; tell the user in plain words. A Refused
-    is no failure: its message is told as it is."""
+    is no failure: its message is told as it is. Nothing raised while telling escapes: it is
+    logged, since there is no one left to tell."""
     original = getattr(error, "original", None) or error
-    if isinstance(original, Refused):
-        await tell(interaction, str(original))
-        return
-    log.error(
-        "failed to answer %s",
-        describe(interaction),
-        exc_info=(type(original), original, original.__traceback__),
-    )
+    if not isinstance(original, Refused):
+        log.error(
+            "failed to answer %s",
+            describe(interaction),
+            exc_info=(type(original), original, original.__traceback__),
+        )
     try:
-        await tell(interaction, FAILED)
-    except discord.HTTPException:
-        log.warning("could not tell the user about the failure of %s", describe(interaction))
+        await tell(interaction, str(original) if isinstance(original, Refused) else FAILED)
+    except Exception as failure:
+        log.warning("could not tell the user about %s: %r", describe(interaction), failure)

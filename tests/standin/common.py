@@ -109,6 +109,9 @@ DM_APP_PERMISSIONS = permissions(
 _sequence = itertools.count(1)
 
 
+CALLBACK_DEADLINE = 3.0  # seconds Discord waits for an interaction's first response
+
+
 def snowflake() -> int:
     """A fresh, time-ordered snowflake (discord.py derives creation times from ids)."""
     ms = int(time.time() * 1000) - discord.utils.DISCORD_EPOCH

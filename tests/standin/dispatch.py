@@ -3,6 +3,7 @@ matched to a route handler (or to an injected failure), answered, and recorded."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -13,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.standin.common import API_PREFIX
-from tests.standin.records import Request, UploadedFile, _Raw
+from tests.standin.records import Request, UploadedFile, _Fault, _Raw
 from tests.standin.validation import _ApiError
 
 _log = logging.getLogger(__name__)
@@ -124,10 +125,12 @@ class Dispatch:
             rec.route, rec.params = "GET /attachments/{attachment_id}/{filename}", {}
             handler = self._get_attachment
         rec.token = rec.params.get("token")
+        fault = self._take_failure(rec.route)
         try:
-            injected = self._take_failure(rec.route)
-            if injected is not None:
-                status, body = injected
+            if fault is not None and fault.reset:
+                status, body = 0, None  # nothing is answered: see below
+            elif fault is not None and fault.status is not None:
+                status, body = fault.status, fault.body
             elif handler is None:
                 status, body = 404, {"message": "404: Not Found", "code": 0}
             else:
@@ -142,22 +145,34 @@ class Dispatch:
         if rec.token and rec.token in self._interactions:
             self._interactions[rec.token].requests.append(rec)
         self._notify()
+        if fault is not None and fault.reset:
+            return self._dropped(request)
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+        headers = dict(fault.headers) if fault is not None else {}
         if isinstance(body, _Raw):
             return web.Response(
                 status=status, body=body.data, headers={"Content-Type": body.content_type}
             )
         if body is None:
-            return web.Response(status=status)
+            return web.Response(status=status, headers=headers)
         # discord.py parses JSON only when Content-Type is exactly "application/json".
         return web.Response(
             status=status,
             body=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **headers},
         )
 
-    def _take_failure(self, route: str | None) -> tuple[int, Any] | None:
-        for failure in self._failures:
-            if failure[0] == route and failure[3] > 0:
-                failure[3] -= 1
-                return failure[1], failure[2]
+    @staticmethod
+    def _dropped(request: web.Request) -> web.StreamResponse:
+        """Close the connection without a word, as a reset does; aiohttp writes nothing more."""
+        if request.transport is not None:
+            request.transport.abort()
+        raise asyncio.CancelledError
+
+    def _take_failure(self, route: str | None) -> _Fault | None:
+        for fault in self._failures:
+            if fault.route == route and fault.times > 0:
+                fault.times -= 1
+                return fault
         return None

@@ -272,3 +272,18 @@ class _Raw:
     def __init__(self, data: bytes, content_type: str):
         self.data = data
         self.content_type = content_type
+
+
+@dataclass
+class _Fault:
+    """A failure injected on a route for its next ``times`` requests: an error answer
+    (``status``, ``body``, ``headers``), a dropped connection (``reset``) or a late answer
+    (``delay`` seconds)."""
+
+    route: str
+    times: int
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False
+    delay: float = 0.0

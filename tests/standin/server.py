@@ -20,13 +20,13 @@ import discord.webhook.sync
 from aiohttp import web
 
 from tests.standin.app_routes import AppRoutes
-from tests.standin.common import API_PREFIX, APP_ID, _user_object, snowflake
+from tests.standin.common import API_PREFIX, APP_ID, CALLBACK_DEADLINE, _user_object, snowflake
 from tests.standin.delivery import Delivery
 from tests.standin.dispatch import Dispatch
 from tests.standin.interaction_routes import InteractionRoutes
 from tests.standin.message_routes import MessageRoutes
 from tests.standin.payloads import AttachmentOption
-from tests.standin.records import Request, StandInTimeout, _Interaction, _Raw
+from tests.standin.records import Request, StandInTimeout, _Fault, _Interaction, _Raw
 
 
 class _ErrorLog(logging.Handler):
@@ -54,7 +54,7 @@ class StandIn(Delivery, Dispatch, AppRoutes, InteractionRoutes, MessageRoutes):
         *,
         app_id: int = APP_ID,
         bot_name: str = "immistats",
-        callback_deadline: float | None = None,
+        callback_deadline: float | None = CALLBACK_DEADLINE,
         enforce_app_permissions: bool = False,
     ):
         self.app_id = app_id
@@ -69,7 +69,7 @@ class StandIn(Delivery, Dispatch, AppRoutes, InteractionRoutes, MessageRoutes):
         self._blobs: dict[int, bytes] = {}
         self._files: dict[str, _Raw] = {}
         self._interactions: dict[str, _Interaction] = {}
-        self._failures: list[list[Any]] = []
+        self._failures: list[_Fault] = []
         self._seq = itertools.count(1)
         self._changed: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -167,15 +167,38 @@ class StandIn(Delivery, Dispatch, AppRoutes, InteractionRoutes, MessageRoutes):
         url = self.serve_file(f"{attachment_id}/{filename}", data, ctype)
         return AttachmentOption(attachment_id, filename, data, ctype, url)
 
-    def fail(self, route: str, status: int, body: Any = None, *, times: int = 1) -> None:
+    def fail(
+        self,
+        route: str,
+        status: int,
+        body: Any = None,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer the next ``times`` requests to ``route`` (a template, as in ``Request.route``)
-        with ``status`` and ``body`` instead — to test how the bot copes with Discord errors.
+        with ``status``, ``body`` and ``headers`` instead — to test how the bot copes with Discord
+        errors. A 429 gets Discord's body (``retry_after``) unless one is given; discord.py waits
+        and retries a 429 itself only when it carries a ``Via`` header (Discord's own), so
+        ``headers={"Via": "1.1 google"}`` is Discord rate limiting and no header a proxy's 429.
 
         Beware that discord.py retries 500/502/504/524 after sleeping 1, 3, 5, 7 s.
         """
+        if body is None and status == 429:
+            body = {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
         if body is None:
             body = {"message": f"stand-in injected {status}", "code": 0}
-        self._failures.append([route, status, body, times])
+        self._failures.append(_Fault(route, times, status=status, body=body, headers=headers or {}))
+
+    def reset(self, route: str, *, times: int = 1) -> None:
+        """Drop the connection of the next ``times`` requests to ``route`` without answering (the
+        client sees the connection reset), after reading the request (it is recorded)."""
+        self._failures.append(_Fault(route, times, reset=True))
+
+    def slow(self, route: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` requests to ``route`` only after ``seconds`` (the request is
+        handled, and recorded, when it arrives: a deadline is judged on arrival, as on Discord)."""
+        self._failures.append(_Fault(route, times, delay=seconds))
 
     def clear(self) -> None:
         """Forget the request log (interaction state and stored messages are kept)."""
