@@ -1,5 +1,5 @@
-"""Benchmark: question -> Answer (also one padded with 100,000 junk characters), chart render,
-cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process.
+"""Benchmark: question -> Answer (also one padded with 100,000 junk characters), chart render
+(in this process and in a chart worker process, as the bot draws), cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process.
 
 Prints figures (p50/p95 in ms); asserts nothing. The same prepared query run through raw sqlite3
 is printed beside the engine so the overhead of reading, sandboxing and answering is visible.
@@ -22,6 +22,7 @@ from bot import paths
 from bot.engine.glossary import load_glossary
 from bot.engine.service import start
 from bot.render.chart import cached_chart, render_chart
+from bot.render.chart_pool import ChartWorkers
 
 QUESTIONS = [
     "terminations in 2023",
@@ -87,6 +88,10 @@ def main() -> None:
     monthly = engine.ask("monthly encounters 2023")
     report("chart render, 8 bars", timed(lambda: render_chart(answer), charts))
     report("chart render, 24-month line", timed(lambda: render_chart(monthly), charts))
+    workers = ChartWorkers(1)
+    workers.start()
+    report("chart drawn in a worker process, 8 bars", timed(lambda: workers.draw(answer), charts))
+    workers.stop()
     cached_chart(answer)
     report("cached chart", timed(lambda: cached_chart(answer), rounds))
 
