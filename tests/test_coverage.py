@@ -106,3 +106,22 @@ def test_every_source_used_by_a_figure_has_a_link_and_kind():
         source = sources[row["source_id"]]
         assert source["url"].startswith(("http://", "https://")), row["source_id"]
         assert source["kind"] in {"official", "research", "secondary"}
+
+
+def test_dated_claims_are_never_added_up(engine):
+    answer = engine.ask("dhs deportation claims 2025 to 2026")
+    assert answer.command == "deportation-claims"
+    assert answer.value == 675_000  # the latest statement, not a sum of cumulative claims
+    assert "claim, not a statistic" in answer.headline
+
+
+def test_ice_removals_fy2025_is_partial_through_september(engine):
+    answer = engine.ask("ice removals 2025")
+    assert answer.value == 319_980
+    assert any("partial" in n and "Sep 2025" in n for n in answer.notices), answer.notices
+
+
+def test_fy2026_encounters_stop_at_november_2025(engine):
+    answer = engine.ask("encounters 2026")
+    assert answer.value == 60_926
+    assert any("Nov 2025" in n for n in answer.notices), answer.notices

@@ -289,7 +289,7 @@ async def test_a_toml_file_is_previewed_and_stored_as_written(standin, bot):
     upload = standin.attachment(f"{NAME}.toml", FILE_TOML.encode())
     preview = await standin.send(bot, moderator("add", {"file": upload}))
     assert preview.ephemeral and preview.final.embed["title"].endswith(
-        "people removed by ICE in FY2024 (Oct 2023–Sep 2024)"
+        "people removed by ICE in FY2026 (Oct 2025–Sep 2026)"  # the latest: FY2026 to 7 Feb 2026
     )
     await standin.send(bot, preview.press(button(preview, "Confirm")))
     assert bot.state.command(GUILD_ID, NAME).toml == FILE_TOML

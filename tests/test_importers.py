@@ -551,12 +551,30 @@ def test_shipped_nationwide_matches_cbp_fiscal_year_totals():
         2022: 2_766_582,
         2023: 3_201_144,
         2024: 2_901_142,
+        2025: 691_906,  # the recent pack's sum of CBP's FY2022-FY2025 and FY2023-FY2026 files
+        2026: 60_926,  # October-November 2025 only
     }
     sources = table.groupby("fiscal_year")["source_id"].unique().map(list).to_dict()
     assert sources[2020] == ["cbp_nationwide_state_fy20_fy23"]
-    assert all(sources[y] == ["cbp_nationwide_state_fy21_fy24"] for y in (2021, 2022, 2023, 2024))
+    assert sources[2021] == ["cbp_nationwide_state_fy21_fy24"]
+    assert sources[2022] == ["cbp_nationwide_state_fy22_fy25"]
+    newest = ["cbp_nationwide_state_fy23_fy26nov"]
+    assert all(sources[y] == newest for y in (2023, 2024, 2025, 2026))
     assert not table.duplicated(cbp.NATIONWIDE.key).any()
-    assert table.groupby("fiscal_year")["month"].nunique().eq(12).all()
+    months = table.groupby("fiscal_year")["month"].nunique()
+    assert months.drop(2026).eq(12).all() and months[2026] == 2
+    assert table["month"].max() == "2025-11"
+
+
+def test_a_release_named_with_its_last_month_gets_its_own_source_id():
+    assert (
+        cbp.NATIONWIDE.source_id_for("nationwide-encounters-fy23-fy26-nov-state.csv")
+        == "cbp_nationwide_state_fy23_fy26nov"
+    )
+    assert (
+        cbp.NATIONWIDE.source_id_for("nationwide-encounters-fy21-fy24-state.csv")
+        == "cbp_nationwide_state_fy21_fy24"
+    )
 
 
 def test_shipped_southwest_matches_cbp_fiscal_year_totals():

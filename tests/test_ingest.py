@@ -21,7 +21,13 @@ from bot.data.validate import FLAGS
 from bot.engine.freshness import data_version, is_current
 from tests.conftest import DATA
 
-CBP_PUBLISHED_TOTALS = {2021: 1_956_519, 2022: 2_766_582, 2023: 3_201_144, 2024: 2_901_142}
+CBP_PUBLISHED_TOTALS = {
+    2021: 1_956_519,
+    2022: 2_766_582,
+    2023: 3_201_144,
+    2024: 2_901_142,
+    2025: 691_906,  # sum of CBP's state file (the recent pack), not a CBP-printed total
+}
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -216,6 +222,37 @@ def test_a_total_that_the_months_do_not_match_is_refused(data_copy, tmp_path):
     problems = build_problems(data_copy, tmp_path / "x.db")
     assert len(problems) == 1
     assert "3,201,145 but the months of cbp_encounters_monthly add up to 3,201,144" in problems[0]
+
+
+def test_an_older_release_total_is_still_checked_after_a_newer_release_replaced_its_months(
+    data_copy, tmp_path
+):
+    """FY2023 now comes from CBP's Dec 2025 file; the FY2021-FY2024 file's published FY2023 total
+    must still equal the months, or the re-import changed history."""
+
+    def breakage(rows):
+        for row in rows:
+            if (
+                row["metric"] == "cbp_encounters_nationwide_uc_single_minors"
+                and row["period"] == "FY2023"
+            ):
+                assert row["source_id"] == "cbp_nationwide_state_fy21_fy24"
+                row["value"] = str(int(row["value"]) + 1)
+
+    edit_csv(data_copy / "figures.csv", breakage)
+    problems = build_problems(data_copy, tmp_path / "x.db")
+    assert len(problems) == 1 and "cbp_encounters_nationwide_uc_single_minors FY2023" in problems[0]
+
+
+def test_a_claim_without_the_date_it_was_made_is_refused(data_copy, tmp_path):
+    def breakage(rows):
+        for row in rows:
+            if row["metric"] == "dhs_deportations_claimed_since_2025_01_20":
+                row["as_of"] = ""
+
+    edit_csv(data_copy / "figures.csv", breakage)
+    problems = build_problems(data_copy, tmp_path / "x.db")
+    assert problems and all("a claim needs the date it was made in as_of" in p for p in problems)
 
 
 def test_partial_without_end_and_secondary_without_flag_are_refused(data_copy, tmp_path):

@@ -23,6 +23,7 @@ FLAGS = {
     "unverified",  # could not be found again in an independent re-check
     "derived_sum",  # an arithmetic sum of other published figures
     "inconsistent",  # the source's own arithmetic contradicts the printed value
+    "claim",  # a dated statement quoted with its wording, not a statistic: never summed
 }
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _INTEGER = re.compile(r"\d+")
@@ -104,6 +105,8 @@ def _check_figure(row: pd.Series, metric_ids: set[str], kinds: dict[str, str]) -
         reasons.append(f"unknown flag(s) {sorted(unknown)}")
     if kind == "secondary" and "secondary" not in flags:
         reasons.append("the source is secondary but the row lacks the 'secondary' flag")
+    if "claim" in flags and not row["as_of"]:
+        reasons.append("a claim needs the date it was made in as_of")
     if row["as_of"] and not valid_as_of(row["as_of"]):
         reasons.append(f"as_of {row['as_of']!r} is not YYYY-MM, YYYY-MM-DD or mid-YYYY")
     through = row["partial_through"]

@@ -69,8 +69,9 @@ NATIONWIDE = CbpFile(
             "Title of Authority": "title_of_authority",
         },
     ),
-    name_pattern=re.compile(r"nationwide-encounters-fy(\d\d)-fy(\d\d)-state\.csv"),
-    source_id=lambda m: f"cbp_nationwide_state_fy{m[1]}_fy{m[2]}",
+    # A release before the year ends names its last month: nationwide-encounters-fy23-fy26-nov-state.csv
+    name_pattern=re.compile(r"nationwide-encounters-fy(\d\d)-fy(\d\d)(?:-([a-z]+))?-state\.csv"),
+    source_id=lambda m: f"cbp_nationwide_state_fy{m[1]}_fy{m[2]}{m[3] or ''}",
 )
 
 SOUTHWEST = CbpFile(
