@@ -9,13 +9,14 @@ than being skipped (rules: rules.py; prose: docs/eoir-case-data.md).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from bot.data.importers.common import ImportFailed
-from bot.data.importers.eoir import rules
+from bot.data.importers.eoir import decode, rules
 from bot.data.importers.eoir.lookups import Lookups
 from bot.data.importers.eoir.release import CleanedTable
 
@@ -68,42 +69,43 @@ def _reader(table: CleanedTable, needed: tuple[str, ...]) -> str:
     columns = ", ".join(f"'{c}': 'VARCHAR'" for c in table.columns)
     return (
         f"read_csv('{table.path}', delim = '\t', header = true, quote = '', escape = '', "
-        f"comment = '', encoding = 'latin-1', columns = {{{columns}}})"
+        f"comment = '', columns = {{{columns}}})"
     )
-
-
-def _text(column: str) -> str:
-    return f"coalesce(upper(trim({column})), '')"
 
 
 def load(
     con: duckdb.DuckDBPyConnection, proceedings: CleanedTable, applications: CleanedTable
 ) -> None:
-    """Two scans, one per table: completed proceedings and asylum applications, few columns."""
-    comp = "trim(COMP_DATE)"
+    """Two scans, one per table: completed proceedings of the case types counted and asylum
+    applications, few columns, values as written (decode.py normalises the distinct ones)."""
     scope = ", ".join(f"'{t}'" for t in rules.CASE_TYPES)
-    slashed = f"TRY_STRPTIME(split_part({comp}, ' ', 1), '%m/%d/%Y')::DATE"
+    asylum = f"'{rules.ASYLUM_APPLICATION}'"
+    date = (
+        "coalesce(TRY_CAST(left(COMP_DATE, 10) AS DATE), "
+        "TRY_CAST(left(trim(COMP_DATE), 10) AS DATE), "
+        "TRY_STRPTIME(split_part(trim(COMP_DATE), ' ', 1), '%m/%d/%Y')::DATE)"
+    )
     try:
         con.execute(
             f"""CREATE TABLE proc AS SELECT
                 TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
                 TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-                {_text("CASE_TYPE")} AS case_type, {_text("DEC_CODE")} AS dec_code,
-                {_text("OTHER_COMP")} AS other_comp, {_text("NAT")} AS nat,
-                {_text("BASE_CITY_CODE")} AS court, {_text("CUSTODY")} AS custody,
-                CASE WHEN contains({comp}, '/') THEN {slashed}
-                     ELSE TRY_CAST(left({comp}, 10) AS DATE) END AS comp_date
+                coalesce(CASE_TYPE, '') AS case_type, coalesce(DEC_CODE, '') AS dec_code,
+                coalesce(OTHER_COMP, '') AS other_comp, coalesce(NAT, '') AS nat,
+                coalesce(BASE_CITY_CODE, '') AS court, coalesce(CUSTODY, '') AS custody,
+                {date} AS comp_date
             FROM {_reader(proceedings, PROCEEDING_COLUMNS)}
-            WHERE {comp} <> '' AND {_text("CASE_TYPE")} IN ({scope})"""
+            WHERE trim(COMP_DATE) <> ''
+                AND (CASE_TYPE IN ({scope}) OR upper(trim(CASE_TYPE)) IN ({scope}))"""
         )
         con.execute(
             f"""CREATE TABLE appl AS SELECT
                 TRY_CAST(IDNPROCEEDINGAPPLN AS BIGINT) AS idnappln,
                 TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
                 TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-                {_text("APPL_DEC")} AS appl_dec
+                coalesce(APPL_DEC, '') AS appl_dec
             FROM {_reader(applications, APPLICATION_COLUMNS)}
-            WHERE {_text("APPL_CODE")} = '{rules.ASYLUM_APPLICATION}'"""
+            WHERE APPL_CODE = {asylum} OR upper(trim(APPL_CODE)) = {asylum}"""
         )
     except duckdb.InvalidInputException as exc:
         raise ReadRefused(str(exc).splitlines()[0]) from None
@@ -124,29 +126,6 @@ def count(tables: list[CleanedTable], counts: Counts, con: duckdb.DuckDBPyConnec
     ).fetchone()[0]
 
 
-def decoders(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
-    """The release's decoders, each row with the outcome group the rules give it."""
-    con.execute(
-        "CREATE TABLE decision_map (case_type TEXT, dec_type TEXT, code TEXT, outcome TEXT)"
-    )
-    con.executemany(
-        "INSERT INTO decision_map VALUES (?, ?, ?, ?)",
-        [
-            (case_type, dec_type, code, rules.completion_outcome(dec_type, text))
-            for (case_type, dec_type, code), text in lookups.court_decisions.items()
-        ],
-    )
-    con.execute("CREATE TABLE app_map (code TEXT, outcome TEXT, priority INTEGER)")
-    order = {group: rank for rank, group in enumerate(rules.APPLICATION_PRIORITY)}
-    con.executemany(
-        "INSERT INTO app_map VALUES (?, ?, ?)",
-        [
-            (code, group := rules.application_outcome(text), order[group])
-            for code, text in lookups.application_decisions.items()
-        ],
-    )
-
-
 ORDER_FACTOR = 10**10  # a proceeding or application id is below this; days times it fit a BIGINT
 
 
@@ -155,17 +134,11 @@ def endings(con: duckdb.DuckDBPyConnection) -> None:
     proceeding id) that is not a change of venue or transfer. The order is one BIGINT, days since
     1900 times ORDER_FACTOR plus the id, so the minimum per case names the proceeding itself."""
     con.execute(
-        f"""CREATE TABLE completed AS SELECT p.idnproceeding, p.idncase, p.case_type, p.nat, p.court,
-            p.custody, p.comp_date,
-            CASE WHEN dec_code <> '' THEN 'DEC_CODE' WHEN other_comp <> '' THEN 'OTHER_COMP'
-                 ELSE '' END AS field,
-            CASE WHEN dec_code <> '' THEN dec_code ELSE other_comp END AS code,
-            year(comp_date) + CASE WHEN month(comp_date) >= 10 THEN 1 ELSE 0 END AS fiscal_year,
-            CASE WHEN dec_code = '' AND other_comp = '' THEN '{rules.NO_OUTCOME}'
-                 ELSE coalesce(m.outcome, '{rules.UNDECODED}') END AS outcome
-        FROM proc p LEFT JOIN decision_map m ON m.case_type = p.case_type
-            AND m.dec_type = CASE WHEN p.dec_code <> '' THEN 'C' ELSE 'O' END
-            AND m.code = CASE WHEN p.dec_code <> '' THEN p.dec_code ELSE p.other_comp END
+        """CREATE TABLE completed AS SELECT p.idnproceeding, p.idncase, p.nat, p.court,
+            p.custody, p.comp_date, m.case_type, m.field, m.code, m.outcome,
+            year(comp_date) + CASE WHEN month(comp_date) >= 10 THEN 1 ELSE 0 END AS fiscal_year
+        FROM proc p JOIN outcome_map m ON m.raw_type = p.case_type AND m.raw_dec = p.dec_code
+            AND m.raw_other = p.other_comp
         WHERE p.comp_date IS NOT NULL AND p.idnproceeding IS NOT NULL AND p.idncase IS NOT NULL"""
     )
     if con.execute(f"SELECT max(idnproceeding) >= {ORDER_FACTOR} FROM completed").fetchone()[0]:
@@ -182,26 +155,15 @@ def endings(con: duckdb.DuckDBPyConnection) -> None:
 def asylum(con: duckdb.DuckDBPyConnection) -> None:
     """One asylum decision per case on its counted completion (best group first, then the
     lowest application id), and whether the case is an asylum filer."""
-    groups = ", ".join(
-        f"({rank}, '{group}')" for rank, group in enumerate(rules.APPLICATION_PRIORITY)
-    )
-    rank = {group: n for n, group in enumerate(rules.APPLICATION_PRIORITY)}
-    con.execute(
-        f"CREATE TABLE app_group (priority BIGINT, outcome TEXT); INSERT INTO app_group VALUES {groups}"
-    )
     con.execute(
         f"""CREATE TABLE decision AS
-            WITH ranked AS (
-                SELECT e.idncase, a.appl_dec AS code,
-                    CASE WHEN a.appl_dec = '' THEN {rank[rules.NO_DECISION]}
-                         ELSE coalesce(m.priority, {rank[rules.UNDECODED]}) END::BIGINT
-                        * {ORDER_FACTOR} + a.idnappln AS sort_key
+            WITH best AS (
+                SELECT e.idncase, arg_min(m.code, m.priority * {ORDER_FACTOR} + a.idnappln)
+                    AS code, min(m.priority) AS priority
                 FROM appl a JOIN ending e ON a.idnproceeding = e.idnproceeding
-                LEFT JOIN app_map m ON m.code = a.appl_dec
+                JOIN app_map m ON m.raw = a.appl_dec
                 WHERE a.idnappln < {ORDER_FACTOR}
-            ), best AS (
-                SELECT idncase, arg_min(code, sort_key) AS code, min(sort_key) // {ORDER_FACTOR}
-                    AS priority FROM ranked GROUP BY idncase
+                GROUP BY e.idncase
             )
             SELECT e.fiscal_year, e.nat, e.court, e.custody, g.outcome, best.code, best.idncase
             FROM best JOIN app_group g USING (priority) JOIN ending e USING (idncase)"""
@@ -218,32 +180,41 @@ def asylum(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _merged(rows: list[tuple]) -> list[tuple]:
+    """Rows grouped on values as written, regrouped on the normalised breakdown code."""
+    totals: Counter = Counter()
+    for fiscal_year, code, *groups, cases in rows:
+        totals[(fiscal_year, decode.normal(code), *groups)] += cases
+    return [(*key, cases) for key, cases in sorted(totals.items())]
+
+
 def breakdowns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every output table's rows: (fiscal_year, dimension code, groups..., cases)."""
-    out: dict[str, list[tuple]] = {}
-    for name, column in DIMENSIONS.items():
-        out[f"asylum_decisions_by_{name}"] = con.execute(
-            f"""SELECT fiscal_year, {column}, outcome, code, count(*)
-                FROM decision GROUP BY ALL ORDER BY ALL"""
-        ).fetchall()
-        out[f"completions_by_{name}"] = con.execute(
-            f"""SELECT fiscal_year, {column}, outcome, field, code, count(*)
-                FROM ending GROUP BY ALL ORDER BY ALL"""
-        ).fetchall()
-        out[f"asylum_filers_by_{name}"] = con.execute(
-            f"""SELECT fiscal_year, {column}, asylum_decision, outcome, count(*)
-                FROM filer GROUP BY ALL ORDER BY ALL"""
-        ).fetchall()
-    return out
+    queries = {
+        "asylum_decisions": "outcome, code FROM decision",
+        "completions": "outcome, field, code FROM ending",
+        "asylum_filers": "asylum_decision, outcome FROM filer",
+    }
+    return {
+        f"{measure}_by_{name}": _merged(
+            con.execute(
+                f"SELECT fiscal_year, {column}, {query.replace(' FROM', ', count(*) FROM')} "
+                "GROUP BY ALL"
+            ).fetchall()
+        )
+        for measure, query in queries.items()
+        for name, column in DIMENSIONS.items()
+    }
 
 
 def undecoded(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Codes the release's own lookups do not know, for the import's report."""
+    undecoded_rank = decode.PRIORITY[rules.UNDECODED]
     rows = con.execute(
         f"""SELECT 'DEC_CODE/OTHER_COMP ' || case_type || ' ' || code, count(*) FROM completed
             WHERE outcome = '{rules.UNDECODED}' GROUP BY ALL
-            UNION ALL SELECT 'APPL_DEC ' || appl_dec, count(*) FROM appl
-            WHERE appl_dec <> '' AND appl_dec NOT IN (SELECT code FROM app_map) GROUP BY ALL
+            UNION ALL SELECT 'APPL_DEC ' || m.code, count(*) FROM appl a
+            JOIN app_map m ON m.raw = a.appl_dec WHERE m.priority = {undecoded_rank} GROUP BY ALL
             ORDER BY 2 DESC, 1"""
     ).fetchall()
     return [f"{what}: {n:,} rows" for what, n in rows]
@@ -257,7 +228,7 @@ def compute(
     try:
         load(con, proceedings, applications)
         count([proceedings, applications], counts, con)
-        decoders(con, lookups)
+        decode.create_maps(con, lookups)
         endings(con)
         asylum(con)
         counts.undecoded = undecoded(con)

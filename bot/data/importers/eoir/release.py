@@ -2,10 +2,10 @@
 cleaned to a work folder, in fixed-size chunks so memory stays flat whatever the table's size.
 
 Cleaning removes NUL bytes (the release has them; DuckDB would keep them inside codes such as
-"ASYL") and sets aside every row whose number of tabs differs from the header's: a shifted row
-whose last field is empty would otherwise be read with its values in the wrong columns. Both are
-counted, the set-aside rows with their line numbers, and the lines kept are counted so that the
-aggregate step can prove every one of them was read. Tabs are counted with numpy, per chunk.
+"ASYL"), turns Latin-1 into UTF-8 in chunks that are not plain ASCII, and sets aside every row
+whose number of tabs differs from the header's: a shifted row whose last field is empty would
+otherwise be read with its values in the wrong columns. Both are counted, the set-aside rows with
+their line numbers (see clean_copy for how chunks are checked).
 """
 
 from __future__ import annotations
@@ -240,6 +240,8 @@ def _keep_rows(block: bytes, fields: int, table: str, tally: _Tally, exact: bool
     if zeros := block.count(b"\0"):
         tally.nul_bytes += zeros
         block = block.replace(b"\0", b"")
+    if not block.isascii():  # the release is Latin-1; DuckDB reads UTF-8 fastest
+        block = block.decode("latin-1").encode("utf-8")
     first_line = tally.lines + 2
     if not exact and block.count(b"\t") == (lines := block.count(b"\n")) * (fields - 1):
         tally.lines += lines
