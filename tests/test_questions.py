@@ -111,6 +111,21 @@ ANSWERED = [
     ("encounters of family units 2023", "encounters", {"demographic": "FMUA"}, 993_947),
     ("single adults encounters 2024", "encounters", {"demographic": "Single Adults"}, 1_788_490),
     ("title 8 encounters 2023", "encounters", {"title": "Title 8"}, 2_622_060),
+    # by state (CBP's "State" column of its nationwide file)
+    ("encounters in Texas 2022", "encounters", {"state": "Texas", "year": 2022}, 1_399_790),
+    (
+        "how many migrants were encountered in Texas in 2022",
+        "encounters",
+        {"state": "Texas"},
+        1_399_790,
+    ),
+    (
+        "encounters from Venezuela in California 2023",
+        "encounters",
+        {"state": "California", "citizenship": "VENEZUELA"},
+        9_206,
+    ),
+    ("encounters in nm 2021", "encounters", {"state": "New Mexico"}, 125_630),
     ("title 42 expulsions 2021", "title42-expulsions", {"year": 2021}, 1_071_075),
     ("expulsions 2022", "title42-expulsions", {"year": 2022}, 1_103_966),
     ("monthly encounters 2023", "encounters-monthly", {"year": 2023}, 3_201_144),

@@ -10,8 +10,8 @@ from bot.engine.vocabulary import Term, Vocabulary
 
 # (question, what the refusal must say)
 REFUSED = [
-    ("encounters in California 2023", "not broken down by state here"),
-    ("how many migrants were encountered in Texas in 2022", "no figure for Texas"),
+    ("immigration court backlog in California 2023", "not broken down by state here"),
+    ("how many gotaways were there in Texas in 2022", "no figure for Texas"),
     ("migrants rescued at the border 2022", "I have no figures on rescues"),
     ("how much do illegal immigrants pay in taxes", "I have no figures on taxes"),
     ("encounters excluding Title 42 in 2021", "a total that leaves part of it out"),
@@ -41,8 +41,8 @@ def test_a_phrase_the_series_cannot_serve_stops_the_figure(engine, question, rea
 
 
 def test_the_refusal_says_what_was_understood_and_who_can_answer(engine):
-    answer = engine.ask("encounters from Venezuela in California 2023")
-    assert answer.command == "encounters" and "cannot serve “california”" in answer.interpretation
+    answer = engine.ask("encounters from Venezuela in San Diego 2023")
+    assert answer.command == "encounters" and "cannot serve “san diego”" in answer.interpretation
     assert "2023" in answer.interpretation
 
 

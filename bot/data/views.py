@@ -35,9 +35,66 @@ VIEWS: dict[str, str] = {
     ),
 }
 
+# The two-letter codes in CBP's "State" column and the names questions use ("encounters in Texas").
+STATE_NAMES: dict[str, str] = {
+    "AK": "Alaska",
+    "AL": "Alabama",
+    "AZ": "Arizona",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DC": "District of Columbia",
+    "DE": "Delaware",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "GU": "Guam",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "MA": "Massachusetts",
+    "MD": "Maryland",
+    "ME": "Maine",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MO": "Missouri",
+    "MP": "Northern Mariana Islands",
+    "MS": "Mississippi",
+    "MT": "Montana",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "NE": "Nebraska",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NV": "Nevada",
+    "NY": "New York",
+    "OH": "Ohio",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "PR": "Puerto Rico",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VA": "Virginia",
+    "VI": "U.S. Virgin Islands",
+    "VT": "Vermont",
+    "WA": "Washington",
+    "WI": "Wisconsin",
+}
+
+_STATE_ROWS = ", ".join(f"('{code}', '{name}')" for code, name in STATE_NAMES.items())
+
 # Aggregates stored as tables at build time because the prepared queries filter them on every
 # question: the state-level monthly table is 4.5 times larger than this one.
 SUMMARY_TABLES: dict[str, str] = {
+    "us_states": (
+        f"select column1 as code, column2 as name from (values {_STATE_ROWS}) order by code"
+    ),
     "cbp_encounters_by_category": (
         "select fiscal_year, month, land_border_region, demographic, citizenship, "
         "title_of_authority, sum(encounters) as encounters, min(source_id) as source_id "
@@ -53,6 +110,7 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("cbp_encounters_monthly", ["fiscal_year"]),
     ("cbp_encounters_monthly", ["month", "fiscal_year"]),  # covering: months present per year
     ("cbp_encounters_monthly", ["land_border_region", "fiscal_year"]),
+    ("cbp_encounters_monthly", ["state", "fiscal_year"]),  # "encounters in Texas 2022"
     ("cbp_encounters_monthly", ["citizenship", "fiscal_year"]),
     ("cbp_encounters_monthly", ["demographic", "fiscal_year"]),
     ("cbp_encounters_monthly", ["title_of_authority", "fiscal_year"]),
