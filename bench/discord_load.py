@@ -64,10 +64,10 @@ def distinct_questions(service: Service, count: int) -> list[str]:
     raise SystemExit(f"only {len(found)} distinct charted questions found")
 
 
-def server_command(index: int) -> str:
-    """A small stored command, as a moderator would write it."""
+def server_command(server: int, index: int) -> str:
+    """A small stored command, as a moderator would write it; each server's differ."""
     return f'''name = "server-query-{index}"
-title = "Server query {index}"
+title = "Server {server}, query {index}"
 aliases = ["server query number {index}"]
 unit = "removals"
 headline = "{{value}} removals in {{period}}"
@@ -78,22 +78,26 @@ and is_preferred = 1 order by fiscal_year"""
 
 
 def store_commands(bot, servers: int, commands: int) -> None:
-    """Each server stores the same `commands` commands; each passed the checks when stored (they
-    are checked once, as their text and the catalog they were checked against are the same)."""
-    catalogs, store = bot.guild_catalogs, bot.state
-    texts = [server_command(i) for i in range(commands)]
-    catalog = catalogs.base
-    from bot.guilds.moderation import with_commands
+    """Each server stores `commands` commands of its own, each checked when stored as /commands
+    add does. To keep the setup short, one server's are run against the database; the others
+    differ only in their titles, so they are parsed and kept as passed."""
+    from bot.engine.catalog import load_text
+    from bot.guilds.moderation import FILE, with_commands
 
-    for text in texts:
-        verdict = catalogs.validate(FIRST_GUILD, text, catalog)
+    catalogs, store = bot.guild_catalogs, bot.state
+    catalog = catalogs.base
+    for index in range(commands):
+        verdict = catalogs.validate(FIRST_GUILD, server_command(0, index), catalog)
         if not verdict.ok or verdict.command is None:
             raise SystemExit(f"the bench's command does not validate: {verdict.problems}")
         catalog = with_commands(catalog, [verdict.command])
-    for guild in range(FIRST_GUILD, FIRST_GUILD + servers):
-        for index, text in enumerate(texts):
-            store.add(guild, f"server-query-{index}", text, user_id=7)
-            catalogs.marks.record(guild, text)
+    for server in range(servers):
+        for index in range(commands):
+            text = server_command(server, index)
+            command, _ = load_text(text, FILE)
+            assert command is not None
+            store.add(FIRST_GUILD + server, command.name, text, user_id=7)
+            catalogs.marks.record(FIRST_GUILD + server, command, text)
 
 
 def rss_mib(pid: int) -> float:

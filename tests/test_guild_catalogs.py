@@ -46,7 +46,7 @@ def stored_by_moderators(store: StateStore, catalogs: GuildCatalogs) -> None:
 
 def marks(tmp_path: Path, service, version: str | None = None) -> CheckedMarks:
     data_version = version or service.engine.data_version
-    return CheckedMarks(tmp_path / "checked.txt", data_version, service.catalog)
+    return CheckedMarks(tmp_path / "checked.db", data_version, service.catalog)
 
 
 def test_a_command_checked_when_stored_is_loaded_not_checked_again(

@@ -177,7 +177,7 @@ class ImmistatsBot(BotContext):
         self._state = await asyncio.to_thread(StateStore, self.state_path)
         service = self._service
         marks = CheckedMarks(
-            cache_dir() / "checked-commands.txt", service.engine.data_version, service.catalog
+            cache_dir() / "checked-commands.db", service.engine.data_version, service.catalog
         )
         self._guild_catalogs = GuildCatalogs(
             service.catalog, service.db, self._state, marks=marks, keep=catalogs_cached()

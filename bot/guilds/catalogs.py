@@ -4,8 +4,8 @@ Guild commands are answered through /ask and /run, never registered as slash com
 one needs no re-sync (Discord's 100-command and 200-creations-a-day limits stay out of the way).
 A catalog is built once per server, kept compiled (the least recently used dropped past a bound)
 and rebuilt after a change. A stored command is checked when it is stored and once per data
-version (and set of built-in commands): one that passed is marked (guilds.checked) and later only
-loaded. One that no longer passes (a column renamed, a source dropped, a new built-in alias it now
+version (and set of built-in commands): one that passed is kept compiled (guilds.checked) and
+later only loaded, neither parsed nor checked again. One that no longer passes (a column renamed, a source dropped, a new built-in alias it now
 shadows, a check added to the schema) is skipped and logged, never fatal, and kept among the
 catalog's problems so that /commands list can say why.
 """
@@ -15,10 +15,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from bot.engine.catalog import Catalog, CatalogProblem, Command, load_text
+from bot.engine.catalog import Catalog, CatalogProblem, Command
 from bot.engine.db import StatsDB
 from bot.guilds.checked import CheckedMarks
-from bot.guilds.moderation import FILE, Verdict, plain, validate, with_commands
+from bot.guilds.moderation import Verdict, plain, validate, with_commands
 from bot.guilds.state import StateStore
 
 KEEP_CATALOGS = 500
@@ -104,8 +104,8 @@ class GuildCatalogs:
         """moderation.validate, remembering a pass so that the stored command is not checked
         again for this data version."""
         verdict = validate(toml, catalog, self.db, replacing=replacing)
-        if verdict.ok:
-            self.marks.record(guild_id, toml)
+        if verdict.ok and verdict.command is not None:
+            self.marks.record(guild_id, verdict.command, toml)
         return verdict
 
     def invalidate(self, guild_id: int) -> None:
@@ -114,15 +114,13 @@ class GuildCatalogs:
             self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 
     def _build(self, guild_id: int) -> Catalog:
-        """Marked commands are only parsed; the others are checked against the catalog so far."""
+        """Kept commands are only loaded; the others are checked against the catalog so far."""
         loaded: list[Command] = []
         skipped: list[CatalogProblem] = []
         for stored in self.store.commands(guild_id):
-            if self.marks.passed(guild_id, stored.toml):
-                command, found = load_text(stored.toml, FILE)
-                if command is not None and not found:
-                    loaded.append(command)
-                    continue
+            if (compiled := self.marks.compiled(guild_id, stored.toml)) is not None:
+                loaded.append(compiled)
+                continue
             catalog = with_commands(self.base, loaded)
             try:
                 verdict = self.validate(guild_id, stored.toml, catalog)
