@@ -79,10 +79,6 @@ class StateStore:
         self.forget_expired()
         self._backend.listen(self._tell, self._tell_everyone)
 
-    @property
-    def dialect(self) -> str:
-        return self._backend.dialect
-
     def on_change(self, listener: Listener) -> None:
         """`listener(guild_id)` runs after every committed change to that guild's state (in
         whatever thread heard of it)."""
