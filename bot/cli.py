@@ -1,6 +1,7 @@
 """The `immistats` command: ask questions, build the database, import official files, run the bot."""
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -288,12 +289,28 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _reader_gone() -> int:
+    """Standard output was closed by its reader (`immistats ask … | head -c1`): nothing more can
+    be said there, and Python's own flush at exit must not fail on it either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if getattr(args, "needs_database", False):
             ready_database()
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe fails here, inside the handlers below
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
+    except OSError as exc:  # a file a person named: a missing folder, no permission, a full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"immistats: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except DataError as exc:
         print("The data files have problems; nothing was built:", file=sys.stderr)
         for problem in exc.problems:

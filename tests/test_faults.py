@@ -9,6 +9,9 @@ retry pauses are shortened where a test makes every try fail.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -16,6 +19,7 @@ from bot.app import retry
 from bot.app.client import ImmistatsBot, create_bot
 from bot.app.moderator_views import ALREADY
 from bot.app.respond import FAILED
+from tests.conftest import ROOT
 from tests.standin import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
@@ -170,3 +174,47 @@ async def test_a_burst_is_acknowledged_within_the_deadline(
     late = [r for r in standin.matching(CALLBACK) if r.status == 404]
     assert late == [] and all(r.answered for r in replies)
     assert all(answered_with_the_figure(r) for r in replies)
+
+
+# ----- the command line: one line and exit code 1, never a traceback
+
+
+def cli(built_db, *args: str, **popen) -> subprocess.Popen:
+    env = {**os.environ, "IMMISTATS_DB": str(built_db)}
+    command = [sys.executable, "-m", "bot.cli", *args]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.PIPE, **popen)
+
+
+def test_a_closed_pipe_ends_quietly(built_db):
+    """`immistats ask … | head -c1`: the reader is gone before the answer is written."""
+    process = cli(built_db, "ask", "terminations in 2023", stdout=subprocess.PIPE)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert stderr.decode() == "" and process.returncode == 1
+
+
+def test_a_chart_into_a_missing_folder_is_one_line(built_db, tmp_path):
+    target = tmp_path / "no-such-folder" / "chart.png"
+    process = cli(
+        built_db, "ask", "--chart", str(target), "encounters 2022", stdout=subprocess.PIPE
+    )
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and stdout.decode().startswith("2,766,582")
+    assert stderr.decode() == f"immistats: No such file or directory ({target})\n"
+
+
+# ----- a user's words said back: quoted as typed, never applied as markdown
+
+
+async def test_a_name_echoed_in_a_refusal_keeps_its_markdown_as_typed(standin, bot):
+    payload = slash_payload("run", {"name": "**loud** _x_ `y`"}, guild_id=GUILD_ID)
+    reply = await standin.send(bot, payload)
+    (told,) = reply.followups
+    assert "“\\*\\*loud\\*\\* \\_x\\_ \\`y\\`”" in told.content
+
+
+async def test_a_moderators_words_echoed_in_a_refusal_keep_their_markdown(standin, bot):
+    refused = await submit_form(standin, bot, aliases="**terminations**")
+    assert "'\\*\\*terminations\\*\\*' is already used by 'asylum-terminated'" in (
+        refused.final.content
+    )

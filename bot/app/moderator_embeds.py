@@ -40,7 +40,8 @@ def when(at: float, style: str = "f") -> str:
 def refusal_text(problems: list[str], editing: bool) -> str:
     head = "Not saved" if editing else "Not added"
     head += ": fix these and try again (commands/README.md explains each key).\n"
-    return head + clip_lines([f"• {p}" for p in problems], MESSAGE_LIMIT - len(head))
+    said = [f"• {discord.utils.escape_markdown(p)}" for p in problems]  # they quote the file
+    return head + clip_lines(said, MESSAGE_LIMIT - len(head))
 
 
 def preview_text(command: Command, editing: bool) -> str:
@@ -93,7 +94,11 @@ def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:
         colour=NOTICE_COLOUR if problems else COLOUR,
     )
     status = (
-        clip_lines(["⚠️ Not answering: it no longer passes the checks."] + problems, 1024)
+        clip_lines(
+            ["⚠️ Not answering: it no longer passes the checks."]
+            + [code(p) for p in problems],  # they quote the file: shown as typed
+            1024,
+        )
         if problems
         else "Answering through `/ask` and `/run`."
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -28,7 +29,9 @@ ECHO_LIMIT = 100  # characters of a user's text repeated back in a refusal
 
 
 def _echo(text: str) -> str:
-    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+    """A user's text as said back in a reply: cut, and its markdown shown as typed, not applied."""
+    cut = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+    return discord.utils.escape_markdown(cut)
 
 
 def _completing(
