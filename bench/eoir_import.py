@@ -130,9 +130,10 @@ def main() -> None:
             [sys.executable, "-c", CHILD, str(source), str(data)],
             capture_output=True,
             text=True,
-            check=True,
             cwd=ROOT,
         )
+        if done.returncode:
+            sys.exit(f"the import failed:\n{done.stderr}")
         seconds = float(done.stdout.strip().splitlines()[-1])
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB -> MB
         print(

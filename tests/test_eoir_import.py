@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -214,3 +215,30 @@ def test_a_long_and_a_short_row_that_balance_out_are_both_set_aside(release, tmp
         data / "eoir_completions_by_court.csv.gz", "court", ("outcome", "field", "decision_code")
     )
     assert found == expected.completions["court"]
+
+
+def test_a_work_folder_with_a_quote_in_its_name_is_read(release, tmp_path, monkeypatch):
+    """TMPDIR decides the work folder; its name goes into DuckDB's SQL as a quoted literal."""
+    odd = tmp_path / "o'clock"
+    odd.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(odd))
+    data = tmp_path / "data"
+    data.mkdir()
+    run_eoir_import(str(write_folder(release[0], tmp_path / "release")), data, lambda _: None)
+    found = tally(
+        data / "eoir_completions_by_custody.csv.gz",
+        "custody",
+        ("outcome", "field", "decision_code"),
+    )
+    assert found == release[1].completions["custody"]
+
+
+def test_without_a_date_in_its_name_the_release_is_dated_by_its_files(release, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    lines: list[str] = []
+    run_eoir_import(str(write_zip(release[0], tmp_path / "download.zip")), data, lines.append)
+    record = {r["item"]: r["value"] for r in read_table(data / "eoir_case_data_release.csv")}
+    assert record["release_date"] == "2026-04-01"  # the zip members' date
+    assert record["release_date_rule"] == "the newest file date of the tables read"
+    assert any(line.strip().startswith("B_TblProceeding:") and "MB read" in line for line in lines)

@@ -55,10 +55,15 @@ class ReadRefused(ImportFailed):
     """DuckDB met a line it cannot read in a cleaned copy (the cleaner's fast check missed it)."""
 
 
+def _quoted(text: str) -> str:
+    """A SQL string literal (a header or a folder name could hold a quote)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
+    con.execute(f"SET temp_directory = {_quoted(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = false")
     return con
 
@@ -66,9 +71,9 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 def _reader(table: CleanedTable, needed: tuple[str, ...]) -> str:
     if missing := [c for c in needed if c not in table.columns]:
         raise ImportFailed(f"{table.name}: no column {', '.join(missing)} in its header")
-    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in table.columns)
+    columns = ", ".join(f"{_quoted(c)}: 'VARCHAR'" for c in table.columns)
     return (
-        f"read_csv('{table.path}', delim = '\t', header = true, quote = '', escape = '', "
+        f"read_csv({_quoted(str(table.path))}, delim = '\t', header = true, quote = '', escape = '', "
         f"comment = '', columns = {{{columns}}})"
     )
 

@@ -61,8 +61,13 @@ class Release:
     sizes: dict[str, int]
     dates: dict[str, datetime]
 
+    @staticmethod
+    def key(table: str) -> str:
+        """How members are looked up: the file name in lower case, wherever it is."""
+        return f"{table.lower()}.csv"
+
     def member(self, table: str) -> str:
-        found = self.members.get(f"{table.lower()}.csv")
+        found = self.members.get(self.key(table))
         if found is None:
             raise ImportFailed(
                 f"{self.label}: no {table}.csv in the release; is this EOIR's case-data zip "
@@ -78,7 +83,7 @@ class Release:
                 return date(*map(int, match.groups())), "the date in the release's name"
             except ValueError:
                 pass
-        newest = max(self.dates[self.member(t).lower()] for t in tables)
+        newest = max(self.dates[self.key(t)] for t in tables if self.member(t))
         return newest.date(), "the newest file date of the tables read"
 
 
@@ -200,7 +205,7 @@ def clean_copy(
     too-short row in the same chunk could balance out: DuckDB then refuses the short one and the
     import copies again with `exact`, checking every chunk line by line."""
     member = release.member(table)
-    progress = Progress(table, release.sizes.get(member.lower(), 0), report)
+    progress = Progress(table, release.sizes.get(release.key(table), 0), report)
     tally = _Tally()
     with release.opener(member) as source, open(target, "wb") as out:
         header = source.readline()
@@ -219,7 +224,7 @@ def clean_copy(
         if tail:
             out.write(_keep_rows(tail + b"\n", len(columns), table, tally, exact))
     progress.done()
-    size = release.sizes.get(member.lower(), progress.seen)
+    size = release.sizes.get(release.key(table), progress.seen)
     kept = tally.lines - tally.rejected - tally.blank
     return CleanedTable(
         table,
