@@ -28,6 +28,7 @@ from tests.fixtures.eoir.synthetic import (  # noqa: E402
     APPLICATION_COLUMNS,
     PROCEEDING_COLUMNS,
     lookup_files,
+    lookup_json,
     write_folder,
     write_zip,
 )
@@ -54,13 +55,15 @@ def proceedings_sql(count: int) -> str:
         "IDNPROCEEDING": "i + 1",
         "IDNCASE": "i * 4 // 5 + 1",
         "CASE_TYPE": pick(("RMV",) * 8 + ("DEP", "AOC"), "i * 7"),
-        "NAT": pick(("MX", "GT", "ES", "HO", "VE", "IN", "CH"), "i * 3"),
-        "BASE_CITY_CODE": pick(("ATL", "BAL", "BOS", "CHI", "NYC", "SFR"), "i * 5"),
+        # Every nationality and court of the real lookups, so the aggregates are as many rows
+        # as a real release's would be (at most; real cases bunch in fewer of them).
+        "NAT": pick(tuple(lookup_json("tblLookupNationality")), "i * 3"),
+        "BASE_CITY_CODE": pick(tuple(lookup_json("tblLookupBaseCity")), "i * 5"),
         "CUSTODY": pick(("N", "D", "R"), "i * 11"),
         "DEC_CODE": f"CASE WHEN i % 5 = 4 THEN '' ELSE {pick(('X', 'V', 'R', 'T', 'U', ''), 'i')} END",
         "OTHER_COMP": "CASE WHEN i % 5 = 4 THEN 'C' ELSE 'A' END",
-        "COMP_DATE": "CASE WHEN hash(i * 13) % 10 = 0 THEN '' ELSE strftime(DATE '2010-10-01' "
-        "+ CAST(hash(i * 17) % 5000 AS INTEGER), '%Y-%m-%d 00:00:00.000') END",
+        "COMP_DATE": "CASE WHEN hash(i * 13) % 10 = 0 THEN '' ELSE strftime(DATE '1990-10-01' "
+        "+ CAST(hash(i * 17) % 13000 AS INTEGER), '%Y-%m-%d 00:00:00.000') END",
     }
     columns = ", ".join(f"{values.get(c, chr(39) * 2)} AS {c}" for c in PROCEEDING_COLUMNS)
     return f"SELECT {columns} FROM range({count}) t(i)"
@@ -140,6 +143,11 @@ def main() -> None:
             f"import: {seconds:.1f} s, {rows / seconds / 1e6:.2f} M rows/s, peak RSS {peak:,.0f} MB"
         )
         print(f"  {size / seconds / 1e6:,.0f} MB of table files per second")
+        written = sorted(data.iterdir())
+        print(
+            f"  aggregates written: {len(written)} files, "
+            f"{sum(p.stat().st_size for p in written) / 1e6:.2f} MB"
+        )
 
 
 if __name__ == "__main__":
