@@ -100,6 +100,24 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Every metric with its first and last period, data date and source kinds."""
+    from bot.engine.coverage import coverage
+    from bot.engine.service import start
+    from bot.render.coverage import coverage_csv, coverage_text
+
+    service = start()
+    try:
+        rows = coverage(service.db, service.catalog, " ".join(args.topic))
+    finally:
+        service.close()
+    if args.csv:
+        sys.stdout.write(coverage_csv(rows))
+    else:
+        print("\n".join(coverage_text(rows)))
+    return 0 if rows else 2
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from bot.data.ingest import build
 
@@ -253,6 +271,11 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--limit", type=int, default=50, help="how many, newest first")
     reports.add_argument("--json", action="store_true", help="one JSON object per line")
     reports.set_defaults(func=cmd_reports)
+
+    covered = sub.add_parser("coverage", help="what can be asked: every series and its periods")
+    covered.add_argument("topic", nargs="*", help="only this topic or these words, e.g. removals")
+    covered.add_argument("--csv", action="store_true", help="the full table as CSV")
+    covered.set_defaults(needs_database=True, func=cmd_coverage)
 
     serve = sub.add_parser("serve", help="run the Discord bot (needs DISCORD_TOKEN)")
     serve.add_argument(

@@ -7,6 +7,7 @@ marked with its end, and a press figure never passes for an official one.
 """
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,106 @@ def test_fy2026_encounters_stop_at_november_2025(engine):
     answer = engine.ask("encounters 2026")
     assert answer.value == 60_926
     assert any("Nov 2025" in n for n in answer.notices), answer.notices
+
+
+# ----- what can be asked: the coverage list (engine, CLI, Discord) -----
+
+
+def test_coverage_lists_every_metric_with_its_span_and_partial_end(service):
+    from bot.engine.coverage import coverage
+
+    rows = {row.name: row for row in coverage(service.db, service.catalog)}
+    metrics = {r["metric"] for r in _figures()}
+    assert metrics <= set(rows)
+    removals = rows["dhs_removals_ohss"]
+    assert (removals.first, removals.last, removals.last_through) == ("FY2014", "FY2024", "2024-08")
+    assert removals.span == "FY2014–FY2024 (FY2024 through Aug 2024)"
+    assert removals.kinds == ("official",) and "dhs-removals-ohss" in removals.commands
+    apprehensions = rows["usbp_apprehensions_nationwide"]
+    assert apprehensions.first == "FY1925"
+    monthly = rows["cbp_encounters_monthly"]
+    assert (monthly.first, monthly.last) == ("2019-10", "2025-11")
+
+
+def test_coverage_of_a_topic_keeps_only_its_series(service):
+    from bot.engine.coverage import coverage
+
+    rows = coverage(service.db, service.catalog, "refugees")
+    assert rows and all(row.topic == "refugees" for row in rows)
+    words = coverage(service.db, service.catalog, "border deaths")
+    assert {row.name for row in words} == {"usbp_deaths_southwest", "usbp_deaths_southwest_press"}
+    assert coverage(service.db, service.catalog, "pizza") == []
+
+
+def test_coverage_csv_has_one_row_per_series():
+    from bot.engine.coverage import Coverage
+    from bot.render.coverage import CSV_COLUMNS, coverage_csv
+
+    row = Coverage(
+        "m",
+        "border",
+        "A, quoted label",
+        "FY2020",
+        "FY2026",
+        "2025-11",
+        "",
+        "",
+        ("official",),
+        7,
+        (),
+    )
+    parsed = list(csv.reader(coverage_csv([row]).splitlines()))
+    assert parsed[0] == list(CSV_COLUMNS)
+    assert parsed[1][:6] == ["border", "m", "A, quoted label", "FY2020", "FY2026", "2025-11"]
+
+
+def test_coverage_pages_never_exceed_the_limit_nor_cut_a_line(service):
+    from bot.engine.coverage import coverage
+    from bot.render.coverage import coverage_pages
+
+    rows = coverage(service.db, service.catalog)
+    pages = coverage_pages(rows, 1000)
+    assert len(pages) > 3 and all(len(page) <= 1000 for page in pages)
+    lines = [line for page in pages for line in page.split("\n")]
+    assert sum(line.startswith("• ") for line in lines) == len(rows)
+
+
+def test_cli_coverage_prints_the_list_and_the_csv(capsys):
+    from bot.cli import main
+
+    assert main(["coverage", "removals"]) == 0
+    out = capsys.readouterr().out
+    assert "Removals by all DHS components, fiscal year (OHSS monthly tables): FY2014–FY2024" in out
+    assert main(["coverage", "--csv"]) == 0
+    table = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert {"metric", "first_period", "last_period", "source_kinds"} <= set(table[0])
+    assert main(["coverage", "no such topic at all"]) == 2
+
+
+@pytest.fixture
+async def bot(service, logged_in):
+    from bot.app.client import create_bot
+
+    return await logged_in(create_bot(service))
+
+
+async def test_slash_coverage_shows_a_page_and_attaches_the_whole_table(standin, bot):
+    from tests.standin import slash_payload
+
+    reply = await standin.send(bot, slash_payload("coverage", {"topic": "enforcement"}))
+    embed = reply.final.embed
+    assert embed["title"].startswith("What can be asked:") and "enforcement" in embed["title"]
+    assert "FY2014–FY2024 (FY2024 through Aug 2024)" in embed["description"]
+    (table,) = reply.files
+    assert table.filename == "coverage.csv"
+    rows = list(csv.DictReader(io.StringIO(table.data.decode())))
+    assert rows and all(row["topic"] == "enforcement" for row in rows)
+    assert not standin.errors
+
+
+async def test_slash_coverage_with_an_unknown_topic_says_so_privately(standin, bot):
+    from tests.standin import slash_payload
+
+    reply = await standin.send(bot, slash_payload("coverage", {"topic": "pizza"}))
+    assert reply.ephemeral and "Nothing matches" in reply.final.content
+    assert not reply.files

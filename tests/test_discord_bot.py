@@ -45,6 +45,7 @@ OPTIONS = {
     "compare": ["metric", "first", "second"],
     "trend": ["metric", "start", "end"],
     "sources": ["metric"],
+    "coverage": ["topic"],
     "define": ["term"],
     "about": [],
     "help": [],

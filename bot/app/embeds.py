@@ -211,6 +211,7 @@ SLASH_COMMANDS = (
     ("/trend metric start end", "a series with its chart"),
     ("/run name [year] [start] [end]", "a prepared query by name, this server's own included"),
     ("/sources [metric]", "the publications behind the figures, with links and data dates"),
+    ("/coverage [topic]", "what can be asked: every series with its years, and as a CSV"),
     ("/define term", "the glossary: termination, encounter, Title 42, gotaway …"),
     ("/about", "version, data dates, how to add commands"),
     ("/help", "this message"),

@@ -1,10 +1,12 @@
-"""/sources, /define, /about and /help: what the figures rest on and how to use the bot."""
+"""/sources, /define, /coverage, /about and /help: what the figures rest on and how to use the bot."""
 
 from __future__ import annotations
 
+import io
 import logging
 from functools import partial
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -12,12 +14,23 @@ from bot import __version__
 from bot.app.autocomplete import years_of
 from bot.app.cogs.questions import command_for, metric_autocomplete
 from bot.app.context import BotContext, Interaction
-from bot.app.embeds import about_embed, define_embed, help_embed, sources_embed
+from bot.app.embeds import (
+    COLOUR,
+    DESCRIPTION_LIMIT,
+    TITLE_LIMIT,
+    about_embed,
+    clip,
+    define_embed,
+    help_embed,
+    sources_embed,
+)
 from bot.app.respond import off_loop, send, tell
 from bot.engine.answer import SourceRef
 from bot.engine.answering import Engine
 from bot.engine.catalog import Command
+from bot.engine.coverage import Coverage, coverage, topics
 from bot.engine.timewords import TimeAsk
+from bot.render.coverage import coverage_csv, coverage_pages
 
 log = logging.getLogger("immistats.discord")
 KIND_ORDER = {"official": 0, "research": 1, "secondary": 2}
@@ -56,11 +69,27 @@ async def term_autocomplete(
     return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
 
+def coverage_reply(rows: list[Coverage], topic: str | None) -> dict:
+    """The first page of the list as an embed, and the whole table (of this topic) as a CSV."""
+    scope = f" — {topic.strip()}" if topic and topic.strip() else ""
+    pages = coverage_pages(rows, DESCRIPTION_LIMIT)
+    embed = discord.Embed(
+        title=clip(f"What can be asked: {len(rows)} series{scope}", TITLE_LIMIT),
+        description=pages[0],
+        colour=COLOUR,
+    )
+    more = f"Page 1 of {len(pages)}. " if len(pages) > 1 else ""
+    embed.set_footer(text=f"{more}Every series, with its first and last period: coverage.csv")
+    table = discord.File(io.BytesIO(coverage_csv(rows).encode()), filename="coverage.csv")
+    return {"embed": embed, "file": table}
+
+
 class Reference(commands.Cog):
     """Sources, definitions, version and help: answered from memory, so no per-user limit."""
 
     def __init__(self, bot: BotContext):
         self.bot = bot
+        self._topics: list[str] = []
 
     @app_commands.command(name="sources", description="The publications behind the figures")
     @app_commands.describe(metric="Only the sources of this metric (start typing)")
@@ -93,6 +122,33 @@ class Reference(commands.Cog):
             return
         source = self.bot.service.engine.sources.get(entry.source_id)
         await send(interaction, embed=define_embed(entry, source))
+
+    @app_commands.command(
+        name="coverage", description="What can be asked: every series and its years"
+    )
+    @app_commands.describe(topic="Only this topic or these words, e.g. border, courts, removals")
+    async def coverage(self, interaction: Interaction, topic: str | None = None) -> None:
+        service = self.bot.service
+        rows = await off_loop(interaction, partial(coverage, service.db, service.catalog, topic))
+        if not rows:
+            await tell(
+                interaction,
+                f"Nothing matches “{clip(topic or '', 100)}”. Try /coverage with no topic for the "
+                "whole list, or a topic such as border, courts, enforcement or refugees.",
+            )
+            return
+        await send(interaction, **coverage_reply(rows, topic))
+
+    @coverage.autocomplete("topic")
+    async def topic_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not self._topics:
+            service = self.bot.service
+            self._topics = topics(coverage(service.db, service.catalog))
+        typed = str(current or "").lower()
+        names = [t for t in self._topics if t.lower().startswith(typed)] or self._topics
+        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in names[:25]]
 
     @app_commands.command(name="about", description="Version, data dates, and how to add commands")
     async def about(self, interaction: Interaction) -> None:
