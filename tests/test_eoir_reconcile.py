@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
+import http.server
+import io
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -160,3 +165,38 @@ def test_the_cli_import_writes_the_tables_and_says_what_changed(capsys, tmp_path
     assert "eoir_asylum_filers_by_nationality.csv.gz: new file" in out
     assert "immistats data reconcile eoir" in out
     assert (tmp_path / "data" / "eoir_completions_by_court.csv.gz").exists()
+
+
+def test_a_release_given_as_a_url_is_downloaded_in_chunks_and_read(tmp_path):
+    """The same path as the official URL, served from this machine."""
+    files, expected = generate(cases=300, seed=8)
+    served = tmp_path / "served"
+    served.mkdir()
+    write_zip(files, served / "EOIR Case Data 2026-0401.zip")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        data = tmp_path / "data"
+        data.mkdir()
+        lines: list[str] = []
+        url = f"http://127.0.0.1:{server.server_port}/EOIR%20Case%20Data%202026-0401.zip"
+        run_eoir_import(url, data, lines.append)
+    finally:
+        server.shutdown()
+        thread.join()
+    assert any(line.strip().startswith("download EOIR Case Data 2026-0401.zip:") for line in lines)
+    text = (data / "eoir_case_data_release.csv").read_text(encoding="utf-8")
+    record = {row["item"]: row["value"] for row in csv.DictReader(io.StringIO(text))}
+    assert record["release_date"] == "2026-04-01" and record["source"] == url
+    completions = national(expected.completions["custody"], lambda g: True)
+    assert sum(completions.values()) == sum(
+        int(r["cases"])
+        for r in csv.DictReader(
+            io.StringIO(
+                gzip.decompress((data / "eoir_completions_by_custody.csv.gz").read_bytes()).decode()
+            )
+        )
+    )
