@@ -35,6 +35,9 @@ def built_line(report: "BuildReport") -> str:
     )
 
 
+MAX_CLAIMS = 5  # sentences checked from one text
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     import json
 
@@ -54,6 +57,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
             out.write(cached_chart(answer))
     service.close()
     return 0 if answer.value is not None else 2
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Each sentence with a claimed number, answered with the data's figure beside the claim."""
+    import json
+
+    from bot.engine.claims import sentences
+    from bot.engine.service import start
+    from bot.render.text import answer_json, render_text
+
+    claimed = sentences(" ".join(args.text))[:MAX_CLAIMS]
+    if not claimed:
+        print("No number to check there: write the claim with its number.", file=sys.stderr)
+        return 2
+    service = start()
+    answers = [service.engine.ask(sentence) for sentence in claimed]
+    service.close()
+    if args.json:
+        print(json.dumps([answer_json(a) for a in answers], ensure_ascii=False))
+    else:
+        print("\n\n".join(render_text(a) for a in answers))
+    return 0 if all(a.verdicts for a in answers) else 2
 
 
 def cmd_commands_check(args: argparse.Namespace) -> int:
@@ -255,6 +280,13 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--chart", metavar="FILE", help="write the chart as a PNG")
     ask.set_defaults(needs_database=True, func=cmd_ask)
+
+    check_claims = sub.add_parser(
+        "check", help='check claimed numbers, e.g. immistats check "2.4 million crossed in 2023"'
+    )
+    check_claims.add_argument("text", nargs="+", help="one or more sentences with numbers")
+    check_claims.add_argument("--json", action="store_true", help="print a JSON list of answers")
+    check_claims.set_defaults(needs_database=True, func=cmd_check)
 
     build = sub.add_parser("build", help="check data/ and (re)build immistats.db")
     build.set_defaults(func=cmd_build)

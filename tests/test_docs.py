@@ -25,7 +25,7 @@ from tests.standin import slash_payload
 README_PATH = Path(__file__).resolve().parents[1] / "README.md"
 README = README_PATH.read_text(encoding="utf-8")
 
-CHAT_INPUT = 1  # application command type: a slash command
+CHAT_INPUT, MESSAGE = 1, 3  # application command types: a slash command, a message command
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2  # option types that make a command a group
 SLASH_TABLE = "slash command"  # first header cell of README's table of slash commands
 CLI_TABLE = "command"  # first header cell of README's table of `immistats` commands
@@ -82,9 +82,16 @@ async def registered(standin, service) -> list[dict[str, Any]]:
     """The commands exactly as `immistats sync` registers them, read back from the stand-in."""
     await sync_global(create_bot(service), "stand-in-token")
     commands = standin.commands[None]
-    other = [c["name"] for c in commands if c.get("type", CHAT_INPUT) != CHAT_INPUT]
-    assert not other, f"user or message commands {other}: document them and extend this test"
+    other = [c["name"] for c in commands if c.get("type", CHAT_INPUT) not in (CHAT_INPUT, MESSAGE)]
+    assert not other, f"user commands {other}: document them and extend this test"
     return commands
+
+
+def label(command: dict[str, Any]) -> str:
+    """A slash command as its usage line; a message command by its menu name."""
+    if command.get("type") == MESSAGE:
+        return command["name"]
+    return usage(f"/{command['name']}", command.get("options", []))
 
 
 def is_group(command: dict[str, Any]) -> bool:
@@ -124,7 +131,7 @@ def test_the_usage_line_is_read_from_the_registered_options():
 
 
 async def test_readme_lists_every_slash_command_with_its_options(registered):
-    expected = {usage(f"/{c['name']}", c.get("options", [])) for c in registered if not is_group(c)}
+    expected = {label(c) for c in registered if not is_group(c)}
     groups = {c["name"] for c in registered if is_group(c)}
     documented = {span for row in table(README, SLASH_TABLE) for span in code_spans(row[0])}
     missing = sorted(expected - documented)
@@ -231,8 +238,8 @@ async def test_help_shows_every_slash_command_with_its_options(
     bot = await logged_in(create_bot(service))
     embed = (await standin.send(bot, slash_payload("help", {}))).final.embed
     text = "\n".join([embed.get("description", "")] + [f["value"] for f in embed.get("fields", [])])
-    shown = re.findall(r"^\*\*(/[^*]+)\*\*", text, flags=re.MULTILINE)  # **/usage** — what
-    expected = {usage(f"/{c['name']}", c.get("options", [])) for c in registered if not is_group(c)}
+    shown = re.findall(r"^\*\*([^*]+)\*\*", text, flags=re.MULTILINE)  # **/usage** — what
+    expected = {label(c) for c in registered if not is_group(c)}
     missing = sorted(expected - set(shown))
     problems = [f"no line for {missing} (SLASH_COMMANDS in bot/app/embeds.py)"] if missing else []
     for group in (c for c in registered if is_group(c)):

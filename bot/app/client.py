@@ -44,7 +44,12 @@ log = logging.getLogger("immistats.discord")
 DEFER_AFTER = 2.0  # seconds of work before the bot says "thinking…" (Discord allows 3)
 NOT_ALLOWED = "You can't use that command here."
 # The cogs, loaded by name in setup_hook: each module's `setup(bot)` adds its cog.
-EXTENSIONS = ("bot.app.cogs.questions", "bot.app.cogs.reference", "bot.app.cogs.moderators")
+EXTENSIONS = (
+    "bot.app.cogs.questions",
+    "bot.app.cogs.claims",
+    "bot.app.cogs.reference",
+    "bot.app.cogs.moderators",
+)
 
 
 class ImmistatsTree(app_commands.CommandTree):

@@ -82,7 +82,7 @@ def answer_embed(
     answer: Answer, *, chart_filename: str | None, chart_note: str | None = None
 ) -> discord.Embed:
     """The answer as one embed: figure, reading, change, notices, definition, sources, caveats."""
-    parts = figure_lines(answer, bold=True)
+    parts = [*(f"⚖️ {v}" for v in answer.verdicts), *figure_lines(answer, bold=True)]
     parts += [f"⚠️ {notice}" for notice in answer.notices]
     if chart_note:
         parts.append(f"ℹ️ {chart_note}")
@@ -136,7 +136,9 @@ def fit(embed: discord.Embed) -> discord.Embed:
 
 
 def not_understood_embed(answer: Answer) -> discord.Embed:
-    lines = [answer.headline]
+    lines = [*(f"⚖️ {v}" for v in answer.verdicts), answer.headline]
+    if answer.interpretation:
+        lines.append(answer.interpretation)
     if answer.suggestions:
         lines += ["", "Closest things I can answer:"] + [f"• {s}" for s in answer.suggestions]
     lines += ["", "Try `/help` for the questions I know, or `/stat` to pick a metric from a list."]
@@ -206,6 +208,8 @@ def define_embed(term, source: SourceRef | None = None) -> discord.Embed:
 
 SLASH_COMMANDS = (
     ("/ask question", "any question in plain words — `/ask terminations in 2023`"),
+    ("/check claim", "a claimed number beside the data — `/check 2.4 million crossed in 2023`"),
+    ("Check the numbers", "right-click a message → Apps: checks each number it claims"),
     ("/stat metric year [region] [citizenship]", "pick a metric and a year from lists"),
     ("/compare metric first second", "two years side by side"),
     ("/trend metric start end", "a series with its chart"),

@@ -64,6 +64,7 @@ class Answer:
     headline: str = ""
     interpretation: str = ""  # "Read as: … · FY2023 · TRAC"
     unused_words: list[str] = field(default_factory=list)  # in no vocabulary, used by nothing
+    verdicts: list[str] = field(default_factory=list)  # claimed numbers beside the data's figure
     change: Change | None = None
     series: list[Point] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)

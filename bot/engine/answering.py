@@ -11,6 +11,7 @@ from functools import partial
 
 from bot.engine.answer import Answer, Disagreement, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
+from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value, long_label, short_label
 from bot.engine.operations import AVERAGES, RECORDS, average, record
@@ -58,7 +59,13 @@ class Engine:
         self.vocabulary = Vocabulary.from_db(db)
 
     def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
-        """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands)."""
+        """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands).
+        A question with a claimed number ("Have 5 million …?") gets a verdict line first."""
+        if find_claims(question):
+            return check_question(question, partial(self._read_and_answer, catalog=catalog))
+        return self._read_and_answer(question, catalog)
+
+    def _read_and_answer(self, question: str, catalog: Catalog | None = None) -> Answer:
         catalog = catalog or self.catalog
         reading = read_question(question, catalog, self.vocabulary)
         if reading.intent is None:

@@ -139,7 +139,7 @@ def _reason(block: Block, command: Command, catalog: Catalog) -> str:
             return block.meaning + "."
         return f"I can't work out {block.meaning} yet."
     if block.kind == "number":
-        return f"I can't use the number “{block.phrase}” in the question yet (claims with numbers are not checked here)."
+        return f"I can't place the number “{block.phrase}” in the question."
     if block.kind == "definition":
         return "That asks what a term means; the glossary answers it (/define on Discord)."
     if block.kind == "operation":

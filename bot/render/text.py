@@ -14,6 +14,7 @@ JSON_KEYS = (
     "headline",
     "interpretation",
     "unused_words",
+    "verdicts",
     "change",
     "series",
     "sources",
@@ -48,12 +49,14 @@ def figure_lines(answer: Answer, *, bold: bool) -> list[str]:
 
 def render_text(answer: Answer) -> str:
     if not answer.understood:
-        lines = [answer.headline]
+        lines = [*answer.verdicts, answer.headline]
+        if answer.interpretation:
+            lines.append(answer.interpretation)
         if answer.suggestions:
             lines += ["", "Closest things I can answer:"] + [f"  • {s}" for s in answer.suggestions]
         lines += ["", "Run `immistats commands list` to see everything I know."]
         return "\n".join(lines)
-    lines = [answer.headline, *figure_lines(answer, bold=False)]
+    lines = [*answer.verdicts, answer.headline, *figure_lines(answer, bold=False)]
     for notice in answer.notices:
         lines.append(f"Note: {notice}")
     if answer.definition:
@@ -107,6 +110,7 @@ def answer_json(answer: Answer) -> dict:
         "headline": answer.headline,
         "interpretation": answer.interpretation,
         "unused_words": answer.unused_words,
+        "verdicts": answer.verdicts,
         "change": change,
         "series": [{"period": p.period, "value": p.value} for p in answer.series],
         "sources": [

@@ -1,0 +1,137 @@
+"""Numbers claimed in a question or a message, and how the data compares with each.
+
+"Have 5 million migrants crossed since Biden took office?" is read as the question without its
+number ("migrants crossed since Biden took office"), answered as usual, and the answer's figure is
+set beside the claimed one: consistent within the claim's own rounding, higher, lower, or not in
+the data. Neutral words only: the data shows, the claim says; never "false" or "lie".
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.answer import Answer
+from bot.engine.formatting import PERCENT_UNITS
+
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
+ABOVE = ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding")
+BELOW = ("less than", "fewer than", "under", "below", "nearly", "almost", "just under", "up to")
+_QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW), key=len, reverse=True))
+_NUMBER = re.compile(
+    rf"(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
+    r"(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>thousand|million|billion|mn|bn|m|k)\b|(?P<percent>\s*%|\s+percent\b))?",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claimed number: its value, the rounding it was written with, and its direction."""
+
+    text: str  # as written: "over 2 million"
+    value: float
+    precision: float  # half a unit of the last written digit: "5 million" -> 500,000
+    direction: str  # exact | above | below
+    percent: bool
+    span: tuple[int, int]
+
+
+def find_claims(text: str) -> list[Claim]:
+    """Numbers that make a claim: written with a scale, a percent sign, a thousands separator, or
+    as a plain number of at least 100 that is not a year."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        digits, scale = match.group("digits"), (match.group("scale") or "").lower()
+        percent = bool(match.group("percent"))
+        plain = digits.replace(",", "")
+        if not (scale or percent or "," in digits) and (
+            float(plain) < 100 or _looks_like_a_year(plain)
+        ):
+            continue
+        value = float(plain) * SCALES.get(scale, 1)
+        qualifier = (match.group("qualifier") or "").lower()
+        direction = "above" if qualifier in ABOVE else "below" if qualifier in BELOW else "exact"
+        span = match.span() if qualifier else match.span("digits")
+        end = match.end()
+        found.append(
+            Claim(
+                text[span[0] : end],
+                value,
+                _precision(plain, scale),
+                direction,
+                percent,
+                (span[0], end),
+            )
+        )
+    return found
+
+
+def without_claims(text: str, claims: list[Claim]) -> str:
+    """The question with its claimed numbers taken out, to be read as an ordinary question."""
+    for claim in sorted(claims, key=lambda c: c.span, reverse=True):
+        text = text[: claim.span[0]] + " " + text[claim.span[1] :]
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def verdict(claim: Claim, data: float | None) -> str:
+    """consistent | higher | lower | not in the data — how the data's figure compares with the
+    claimed one, allowing the claim its own rounding."""
+    if data is None:
+        return "not in the data"
+    low, high = claim.value - claim.precision, claim.value + claim.precision
+    if claim.direction == "above":
+        return "consistent" if data >= low else "lower"
+    if claim.direction == "below":
+        return "consistent" if data <= high else "higher"
+    if low <= data <= high:
+        return "consistent"
+    return "higher" if data > high else "lower"
+
+
+def verdict_line(claim: Claim, data: float | None, data_text: str, what: str) -> str:
+    """One neutral sentence: the data's figure beside the claimed one."""
+    result = verdict(claim, data)
+    if result == "not in the data":
+        return f"Claim “{claim.text}”: not in the data — no figure here for {what}."
+    says = f"The data shows {data_text} ({what}); the claim says “{claim.text}”"
+    if result == "consistent":
+        return f"{says}: consistent within the claim's rounding."
+    return f"{says}: the data is {result}."
+
+
+def sentences(text: str) -> list[str]:
+    """A message split into sentences, keeping those with a claimed number (for a context menu)."""
+    return [s.strip() for s in SENTENCE.split(text) if s.strip() and find_claims(s)]
+
+
+def _looks_like_a_year(plain: str) -> bool:
+    return plain.isdigit() and len(plain) == 4 and 1800 <= int(plain) <= 2100
+
+
+def _precision(plain: str, scale: str) -> float:
+    """Half a unit of the last significant digit written, in the claim's own scale."""
+    multiplier = SCALES.get(scale, 1)
+    if "." in plain:
+        decimals = len(plain.split(".")[1])
+        return 0.5 * multiplier * 10**-decimals
+    trailing = len(plain) - len(plain.rstrip("0"))
+    unit = 10 ** min(trailing, max(len(plain) - 1, 0))
+    return 0.5 * multiplier * unit if plain != "0" else 0.5 * multiplier
+
+
+def check_question(text: str, ask: Callable[[str], Answer]) -> Answer:
+    """Answer `text` with its claimed numbers taken out, then set each claim beside the figure:
+    the verdict lines come first in every face (CLI, JSON, Discord)."""
+    claims = find_claims(text)
+    answer = ask(without_claims(text, claims) if claims else text)
+    answer.question = text
+    what = answer.period and f"{answer.title or answer.unit}, {answer.period}"
+    for claim in claims:
+        comparable = claim.percent == (answer.unit in PERCENT_UNITS)
+        data = answer.value if answer.understood and comparable else None
+        answer.verdicts.append(
+            verdict_line(claim, data, answer.value_text, what or "what was asked")
+        )
+    return answer

@@ -1,0 +1,145 @@
+"""Claimed numbers beside the data: read as written, compared within their own rounding, in neutral
+words, from the CLI, /check and the "Check the numbers" message command."""
+
+import pytest
+
+from bot.app.client import create_bot
+from bot.cli import main
+from bot.engine.claims import find_claims, verdict, without_claims
+from tests.standin import CHANNEL_MESSAGE, USER_ID, slash_payload
+from tests.standin.common import snowflake
+
+NEUTRAL_BANNED = ("false", "lie", "wrong", "misleading", "true")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision", "direction"),
+    [
+        ("Have 5 million migrants crossed?", 5_000_000, 500_000, "exact"),
+        ("a backlog of 3.5 million", 3_500_000, 50_000, "exact"),
+        ("350,000 asylum cases closed", 350_000, 5_000, "exact"),
+        ("over 2 million encounters", 2_000_000, 500_000, "above"),
+        ("nearly 90% pass", 90, 5, "below"),  # trailing zeros are rounding: 85–95
+        ("9.5m encounters", 9_500_000, 50_000, "exact"),
+    ],
+)
+def test_a_claim_is_read_with_its_own_rounding(text, value, precision, direction):
+    (claim,) = find_claims(text)
+    assert (claim.value, claim.precision, claim.direction) == (value, precision, direction)
+
+
+def test_years_and_small_counts_are_not_claims():
+    assert find_claims("encounters in 2023 in the first 3 months") == []
+    claims = find_claims("Did 2.4 million cross in 2023?")
+    assert [c.text for c in claims] == ["2.4 million"]
+    assert without_claims("Did 2.4 million cross in 2023?", claims) == "Did cross in 2023?"
+
+
+def test_the_verdict_allows_the_claims_rounding_and_direction():
+    (about,) = find_claims("5 million")
+    assert verdict(about, 5_400_000) == "consistent"
+    assert verdict(about, 5_600_000) == "higher"
+    assert verdict(about, 4_400_000) == "lower"
+    (over,) = find_claims("over 2 million")
+    assert verdict(over, 2_900_000) == "consistent" and verdict(over, 1_400_000) == "lower"
+    assert verdict(about, None) == "not in the data"
+
+
+def test_a_question_with_a_number_gets_a_verdict_line_first(engine):
+    answer = engine.ask("Did 2.4 million migrants cross the border in 2023?")
+    plain = engine.ask("migrants cross the border in 2023")
+    assert answer.value == plain.value
+    (line,) = answer.verdicts
+    assert line.startswith(f"The data shows {plain.value_text} (")
+    assert "the claim says “2.4 million”" in line and line.endswith("the data is higher.")
+    assert not any(word in line.lower().split() for word in NEUTRAL_BANNED)
+
+
+def test_a_claim_within_rounding_is_consistent_and_a_missing_figure_is_said(engine):
+    backlog = engine.ask("immigration court backlog 2024")
+    rounded = f"{backlog.value / 1e6:.1f} million"
+    assert (
+        "consistent within the claim's rounding"
+        in engine.ask(f"a backlog of {rounded} in 2024").verdicts[0]
+    )
+    missing = engine.ask("350,000 asylum cases closed in 1850")
+    assert missing.verdicts[0].startswith("Claim “350,000”: not in the data")
+
+
+def test_a_percent_is_never_compared_with_a_count(engine):
+    answer = engine.ask("Do 90% of migrants get encountered in 2023?")
+    assert "not in the data" in answer.verdicts[0]
+
+
+def test_the_cli_checks_each_sentence_with_a_number(capsys, built_db, monkeypatch):
+    monkeypatch.setenv("IMMISTATS_DB", str(built_db))
+    code = main(["check", "The backlog is 3.5 million. Hello there. Refugee cap 2024 was 125,000."])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.count("the claim says") == 2 and "Hello there" not in out
+
+
+def test_the_cli_says_when_there_is_no_number(capsys, built_db, monkeypatch):
+    monkeypatch.setenv("IMMISTATS_DB", str(built_db))
+    assert main(["check", "encounters went up"]) == 2
+    assert "No number to check" in capsys.readouterr().err
+
+
+@pytest.fixture
+async def bot(service, logged_in):
+    return await logged_in(create_bot(service))
+
+
+async def test_check_on_discord_puts_the_verdict_first(standin, bot):
+    reply = await standin.send(bot, slash_payload("check", {"claim": "a backlog of 3.5 million"}))
+    assert reply.type == CHANNEL_MESSAGE and not standin.errors
+    assert reply.final.embed["description"].startswith("⚖️ The data shows ")
+
+
+async def test_check_without_a_number_is_told_privately(standin, bot):
+    reply = await standin.send(bot, slash_payload("check", {"claim": "encounters went up"}))
+    assert reply.ephemeral and "no number to check" in reply.final.content
+
+
+def message_payload(content: str) -> dict:
+    """A "Check the numbers" message-command interaction, carrying the message as Discord does."""
+    message_id = str(snowflake())
+    payload = slash_payload("Check the numbers")
+    message = {
+        "id": message_id,
+        "channel_id": payload["channel_id"],
+        "author": {
+            "id": str(USER_ID + 1),
+            "username": "poster",
+            "discriminator": "0",
+            "avatar": None,
+        },
+        "content": content,
+        "timestamp": "2026-11-20T12:00:00+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+    }
+    payload["data"] |= {
+        "type": 3,
+        "target_id": message_id,
+        "resolved": {"messages": {message_id: message}},
+    }
+    payload["data"].pop("options", None)
+    return payload
+
+
+async def test_the_message_command_checks_each_claimed_number(standin, bot):
+    text = "The court backlog is 3.5 million. Nice weather. 25 million people naturalized in 2023."
+    reply = await standin.send(bot, message_payload(text))
+    assert not standin.errors
+    embeds = reply.final.embeds
+    assert len(embeds) == 2
+    assert "3.5 million" in embeds[0]["description"] and "25 million" in embeds[1]["description"]
+    assert embeds[1]["description"].startswith("⚖️ The data shows ")
