@@ -3,9 +3,7 @@ and failures in plain words (with the details in the log).
 
 Discord wants a first response within 3 seconds of creating the interaction, or it is lost. Slow
 work runs in a worker thread; the bot answers at once when the work is ready quickly, and otherwise
-says "thinking…" first and follows up. It waits at most the bot's `defer_after`, never past
-ACK_WITHIN seconds of the interaction's age, and not at all in a burst (more than BUSY interactions
-waiting), when every moment of waiting delays the acknowledgements of the others.
+says "thinking…" first and follows up (when: bot.app.pacing).
 
 Follow-ups and edits are retried when Discord or the network fails for a moment (bot.app.retry). A
 refusal or failure after a public "thinking…" deletes it and is told privately.
@@ -25,6 +23,7 @@ import discord
 from discord import app_commands
 
 from bot.app.context import Interaction
+from bot.app.pacing import Pace, pace, patience
 from bot.app.retry import passing, retried
 
 log = logging.getLogger("immistats.discord")
@@ -32,9 +31,6 @@ T = TypeVar("T")
 
 FAILED = "Something went wrong answering that; it has been logged."
 LOGGED_OPTION_CHARS = 200
-ACK_WITHIN = 1.5  # seconds of an interaction's age by which a reply or a deferral is on its way
-BUSY = 4  # interactions waiting for work at once beyond which each defers at once
-_waiting = 0  # interactions in off_loop right now (one event loop: no lock needed)
 
 
 class Refused(app_commands.CheckFailure):
@@ -96,14 +92,6 @@ async def tell(interaction: Interaction, text: str) -> None:
     await send(interaction, content=text, ephemeral=True)
 
 
-def patience(interaction: Interaction) -> float:
-    """Seconds slow work may run before the bot must say "thinking…" (see the module's words)."""
-    if _waiting > BUSY:
-        return 0.0
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    return max(0.0, min(interaction.client.defer_after, ACK_WITHIN - max(age, 0.0)))
-
-
 async def off_loop(
     interaction: Interaction,
     work: Callable[[], T],
@@ -111,23 +99,34 @@ async def off_loop(
     ephemeral: bool = False,
     update: bool = False,
 ) -> T:
-    """Run `work` in a thread; defer when it is not done within `patience`: "thinking…" (only for
-    the user when `ephemeral`), or, with `update`, a silent wait before a button edits its own
-    message (see `edit`)."""
-    global _waiting
-    task = asyncio.ensure_future(asyncio.to_thread(work))
-    _waiting += 1
+    """Run `work` in a thread, deferring first in a burst or when it is not done in time (see
+    bot.app.pacing): "thinking…" (only for the user when `ephemeral`), or, with `update`, a
+    silent wait before a button edits its own message (see `edit`)."""
+    current = pace()
+    alone = not current.burst
+    current.waiting += 1
     try:
-        done, _ = await asyncio.wait({task}, timeout=patience(interaction))
-        if not done and not interaction.response.is_done():
-            if update:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-                interaction.extras["thinking"] = "private" if ephemeral else "public"
+        if not alone:
+            await _defer(interaction, current, ephemeral=ephemeral, update=update)
+        await current.no_deferrals.wait()  # acknowledgements first
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        if alone:
+            done, _ = await asyncio.wait({task}, timeout=patience(interaction))
+            if not done:
+                await _defer(interaction, current, ephemeral=ephemeral, update=update)
     finally:
-        _waiting -= 1
+        current.waiting -= 1
     return await task
+
+
+async def _defer(interaction: Interaction, current: Pace, *, ephemeral: bool, update: bool) -> None:
+    if interaction.response.is_done():
+        return
+    if update:
+        await current.deferral(interaction.response.defer)
+        return
+    await current.deferral(lambda: interaction.response.defer(ephemeral=ephemeral, thinking=True))
+    interaction.extras["thinking"] = "private" if ephemeral else "public"
 
 
 async def edit(interaction: Interaction, **message: Any) -> None:
