@@ -129,12 +129,11 @@ def test_text_reply_shows_figure_sources_and_disagreements(engine):
     assert "https://www.justice.gov/eoir/workload-and-adjudication-statistics" in text
 
 
-def test_an_unsure_reading_answers_and_offers_the_alternatives(engine):
+def test_two_measures_in_one_question_get_no_single_figure_and_both_are_offered(engine):
     answer = engine.ask("terminations and green cards 2023")
-    assert answer.command == "green-cards" and answer.value is not None
-    assert answer.suggestions == [
-        "Asylum cases terminated or closed without a decision on the merits"
-    ]
+    assert answer.value is None and answer.command == "green-cards"
+    assert "“terminations” names something" in answer.headline
+    assert any(s.startswith("Asylum cases terminated or closed") for s in answer.suggestions)
     assert engine.ask("terminations 2023").suggestions == []
 
 

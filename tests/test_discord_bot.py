@@ -178,10 +178,10 @@ async def test_how_this_was_computed_shows_command_parameters_and_sql(standin, b
     assert "`asylum-terminated`" in shown.final.content and "```sql" in shown.final.content
 
 
-async def test_an_unsure_reading_offers_each_alternative_as_a_button(standin, bot):
-    question = {"question": "terminations and green cards 2023"}
+async def test_a_refused_reading_offers_each_alternative_as_a_button(standin, bot):
+    question = {"question": "terminations and green cards 2023"}  # two measures: no one figure
     reply = await standin.send(bot, slash_payload("ask", question))
-    assert "Did you mean" in embed_text(reply.final.embed)
+    assert "Closest things I can answer" in embed_text(reply.final.embed)
     other = await standin.send(bot, reply.press(button(reply, TERMINATED_TITLE)))
     assert other.type == CHANNEL_MESSAGE and not other.ephemeral
     assert other.final.embed["title"].startswith("149,305 asylum cases terminated")  # same year

@@ -21,7 +21,7 @@ def check_vocabulary(frame: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(VOCABULARY.file, line, f"kind {kind!r} is not one of {KINDS}"))
         if not phrase.strip() or phrase != phrase.strip().lower():
             problems.append(Problem(VOCABULARY.file, line, "phrase must be lower-case words"))
-        if kind != "filler" and not meaning.strip():
+        if kind not in ("filler", "generic") and not meaning.strip():
             problems.append(Problem(VOCABULARY.file, line, f"a {kind} needs a meaning"))
         if kind == "operation" and meaning not in OPERATIONS:
             problems.append(

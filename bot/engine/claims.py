@@ -11,18 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer
-from bot.engine.formatting import PERCENT_UNITS
+from bot.engine.formatting import PERCENT_UNITS, format_change
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 ABOVE = ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding")
 BELOW = ("less than", "fewer than", "under", "below", "nearly", "almost", "just under", "up to")
 _QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW), key=len, reverse=True))
 _NUMBER = re.compile(
-    rf"(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
-    r"(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    rf"(?:\b(?P<by>by)\s+)?(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
+    r"(?:(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"|\b(?P<article>half\s+a|a|one)(?=\s+(?:thousand|million|billion)\b))"
     r"(?:\s*(?P<scale>thousand|million|billion|mn|bn|m|k)\b|(?P<percent>\s*%|\s+percent\b))?",
     re.IGNORECASE,
 )
+ARTICLES = {"half a": "0.5", "a": "1", "one": "1"}
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
 
 
@@ -35,6 +37,7 @@ class Claim:
     precision: float  # half a unit of the last written digit: "5 million" -> 500,000
     direction: str  # exact | above | below
     percent: bool
+    change: bool  # "grew by 1 million": compared with the change, not the level
     span: tuple[int, int]
 
 
@@ -43,7 +46,9 @@ def find_claims(text: str) -> list[Claim]:
     as a plain number of at least 100 that is not a year."""
     found = []
     for match in _NUMBER.finditer(text):
-        digits, scale = match.group("digits"), (match.group("scale") or "").lower()
+        article = (match.group("article") or "").lower()
+        digits = match.group("digits") or ARTICLES.get(re.sub(r"\s+", " ", article), "")
+        scale = (match.group("scale") or "").lower()
         percent = bool(match.group("percent"))
         plain = digits.replace(",", "")
         if not (scale or percent or "," in digits) and (
@@ -53,18 +58,14 @@ def find_claims(text: str) -> list[Claim]:
         value = float(plain) * SCALES.get(scale, 1)
         qualifier = (match.group("qualifier") or "").lower()
         direction = "above" if qualifier in ABOVE else "below" if qualifier in BELOW else "exact"
-        span = match.span() if qualifier else match.span("digits")
-        end = match.end()
-        found.append(
-            Claim(
-                text[span[0] : end],
-                value,
-                _precision(plain, scale),
-                direction,
-                percent,
-                (span[0], end),
-            )
+        number = "digits" if match.group("digits") else "article"
+        start = match.start("qualifier") if qualifier else match.start(number)
+        precision = _precision(plain, scale)
+        change = bool(match.group("by"))
+        claim = Claim(
+            text[start : match.end()], value, precision, direction, percent, change, match.span()
         )
+        found.append(claim)
     return found
 
 
@@ -130,8 +131,12 @@ def check_question(text: str, ask: Callable[[str], Answer]) -> Answer:
     what = answer.period and f"{answer.title or answer.unit}, {answer.period}"
     for claim in claims:
         comparable = claim.percent == (answer.unit in PERCENT_UNITS)
-        data = answer.value if answer.understood and comparable else None
-        answer.verdicts.append(
-            verdict_line(claim, data, answer.value_text, what or "what was asked")
-        )
+        data, data_text, about = answer.value, answer.value_text, what or "what was asked"
+        if claim.change:
+            change = answer.change
+            data = change.absolute if change else None
+            data_text = format_change(change.absolute, None, answer.unit) if change else ""
+            about = f"the change from {change.previous_period}, {about}" if change else about
+        usable = answer.understood and comparable and data is not None
+        answer.verdicts.append(verdict_line(claim, data if usable else None, data_text, about))
     return answer

@@ -20,10 +20,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from bot.engine.catalog import Catalog, Command, Param
+from bot.engine.catalog_words import catalog_words
+from bot.engine.textwords import alias_tokens, normalise, tokens
 from bot.engine.timewords import TimeAsk, read_time
 from bot.engine.vocabulary import Hit, Vocabulary
 
-MAX_QUESTION = 500  # characters read; longer questions are cut before parsing
 TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
 SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
 # A range's sum and the change line are always given; averages and records are worked out.
@@ -77,23 +78,6 @@ class Reading:
     @property
     def understood(self) -> bool:
         return self.intent is not None
-
-
-def normalise(text: str) -> str:
-    text = text[:MAX_QUESTION].lower().replace("’", "'")
-    text = re.sub(r"[‐-―]", "-", text)
-    return re.sub(r"[^\w\s'\-.,]", " ", text)
-
-
-def tokens(text: str) -> list[str]:
-    return [t.strip("'.,-") for t in re.split(r"[\s,]+", text) if t.strip("'.,-")]
-
-
-@lru_cache(maxsize=8192)
-def alias_tokens(alias: str, filler: frozenset[str]) -> tuple[str, ...]:
-    """An alias's (or choice phrase's) meaningful words: filler is dropped as from questions."""
-    words = [p for p in tokens(normalise(alias)) if p not in filler]
-    return tuple(words or tokens(alias.lower()))
 
 
 def _strip_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -216,38 +200,11 @@ def question_words(text: str, time: TimeAsk, vocabulary: Vocabulary) -> Words:
     return Words(words, hits, content, at)
 
 
-_CHOICES: dict[int, tuple[Catalog, dict[tuple[str, ...], tuple[str, str]]]] = {}
-MAX_CACHED_CATALOGS = 256
-
-
-def choice_phrases(
-    catalog: Catalog, filler: frozenset[str]
-) -> dict[tuple[str, ...], tuple[str, str]]:
-    """Every breakdown word of every command (a sector, a region, a demographic …) -> (parameter,
-    value): a breakdown the chosen command lacks must not be silently dropped. Cached per catalog
-    (the object is kept with its entry, so its id cannot be reused while cached)."""
-    held = _CHOICES.get(id(catalog))
-    if held is not None and held[0] is catalog:
-        return held[1]
-    phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-    for command in catalog:
-        for param in command.params:
-            for value, words in param.choices.items():
-                for phrase in (value, *words):
-                    key = alias_tokens(phrase, filler)
-                    if key and value != "all":
-                        phrases.setdefault(key, (param.name, value))
-    if len(_CHOICES) >= MAX_CACHED_CATALOGS:
-        _CHOICES.pop(next(iter(_CHOICES)))
-    _CHOICES[id(catalog)] = (catalog, phrases)
-    return phrases
-
-
 def _choice_blocks(
     words: Words, used: set[int], catalog: Catalog, filler: frozenset[str]
 ) -> list[Block]:
     """Breakdown words of other commands left in the question, longest phrase first."""
-    phrases = choice_phrases(catalog, filler)
+    phrases = catalog_words(catalog, filler).choices
     longest = max((len(k) for k in phrases), default=1)
     named = {p for h in words.hits for p in h.positions}
     blocks: list[Block] = []
@@ -283,6 +240,7 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     used = {words.at[i] for i in best.used}
     blocks, operations = _unserved(words.hits, used)
     blocks += tuple(_choice_blocks(words, used, catalog, filler))
+    blocks += tuple(_measure_blocks(words, used, catalog, best.command, vocabulary))
     if time.unread:
         blocks += (Block("", "time", time.unread),)
     numbers = [w for i, w in enumerate(words.content) if words.at[i] not in used and _number(w)]
@@ -294,6 +252,24 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     )
     suggestions = tuple(rivals) if confidence < 0.75 or blocks else ()
     return Reading(question, intent, suggestions, time, blocks, unused, operations)
+
+
+def _measure_blocks(
+    words: Words, used: set[int], catalog: Catalog, chosen: Command, vocabulary: Vocabulary
+) -> list[Block]:
+    """Words that name what other commands count ("gotaways", "asylum") left over by the chosen
+    one: its figure would answer a different question. Words many measures share ("people",
+    "cases") and the chosen command's own title words never block."""
+    filler = vocabulary.filler
+    known = catalog_words(catalog, filler).measures - vocabulary.generic
+    own = {w for alias in chosen.aliases for w in alias_tokens(alias, filler)}
+    own |= set(alias_tokens(chosen.title, filler))
+    named = {p for h in words.hits for p in h.positions}
+    return [
+        Block(word, "measure", word)
+        for i, word in enumerate(words.content)
+        if words.at[i] not in used | named and word in known and word not in own
+    ]
 
 
 def _number(word: str) -> bool:

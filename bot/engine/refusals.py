@@ -138,6 +138,8 @@ def _reason(block: Block, command: Command, catalog: Catalog) -> str:
         if block.meaning.startswith("“"):
             return block.meaning + "."
         return f"I can't work out {block.meaning} yet."
+    if block.kind == "measure":
+        return f"“{block.phrase}” names something “{subject}” does not count."
     if block.kind == "number":
         return f"I can't place the number “{block.phrase}” in the question."
     if block.kind == "definition":

@@ -56,9 +56,9 @@ _TOOK_OFFICE = re.compile(
     r"(biden|obama|bush)\s+(?:administration|presidency)\b"
 )
 _FIRST_YEARS = re.compile(
-    r"\b(biden|obama|bush|trump)(?:'s)?\s+first\s+(\d+|"
+    r"\b(biden|obama|bush|trump)(?:'s)?\s+first\s+(?:(\d+|"
     + "|".join(NUMBERS)
-    + r"|year)\s*(?:years?)?(?:\s+in\s+office)?\b"
+    + r")\s+years|(year))(?:\s+in\s+office)?\b"
 )
 
 
@@ -100,7 +100,7 @@ def read_span(text: str) -> Span | None:
         fy = _fiscal_year(first)
         return Span("since", first, None, (fy,), match.span(), label)
     if match := _FIRST_YEARS.search(text):
-        key, count = match.group(1), _number(match.group(2))
+        key, count = match.group(1), _number(match.group(2) or match.group(3))
         first, label = TERMS["trump" if key == "trump" else key]
         fy = _fiscal_year(first)
         last = _add_months(first, 12 * count - 1)

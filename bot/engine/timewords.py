@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from bot.engine.spanwords import TERM_CAVEAT, Span, read_span
+from bot.engine.spanwords import TERM_CAVEAT, Span, month_years, read_span
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
 # inaugurations (a term starts in January, four months into a fiscal year).
@@ -189,9 +189,13 @@ def _unread(text: str) -> str | None:
         return "a comparison of two administrations"
     if presidents == {"trump"} and _SECOND_TERM.search(text):
         return "the second Trump administration (from 20 January 2025), month by month"
+    if len(month_years(text)) > 1:
+        return "a comparison of months"
     months = [w for w in re.findall(r"[a-z]+", text) if w in _MONTH_WORDS and w != "may"]
     if len(months) > 1:
         return "a comparison of months"
+    if months and not month_years(text):
+        return f"part of a year (“{months[0]}” without its year)"
     return None
 
 

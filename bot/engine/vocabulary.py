@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.engine.db import StatsDB
 
-KINDS = ("state", "country", "place", "topic", "operation", "definition", "filler")
+KINDS = ("state", "country", "place", "topic", "operation", "definition", "generic", "filler")
 OPERATIONS = (
     "per_day",
     "per_month",
@@ -58,10 +58,14 @@ class Vocabulary:
 
     def __init__(self, terms: Iterable[Term]):
         self.filler: frozenset[str] = frozenset()
+        self.generic: frozenset[str] = frozenset()  # words many measures share: never a block
         self._by_words: dict[tuple[str, ...], Term] = {}
-        filler = set()
+        filler, generic = set(), set()
         for term in terms:
             words = tuple(term.phrase.split())
+            if term.kind == "generic":
+                generic.add(term.phrase)
+                continue
             if term.kind == "filler" and len(words) == 1:
                 filler.add(term.phrase)
                 continue
@@ -69,6 +73,7 @@ class Vocabulary:
             if held is None or PRIORITY.get(term.kind, 9) < PRIORITY.get(held.kind, 9):
                 self._by_words[words] = term
         self.filler = frozenset(filler)
+        self.generic = frozenset(generic)
         self._longest = max((len(w) for w in self._by_words), default=1)
 
     @classmethod
