@@ -5,6 +5,7 @@ commands answering the same words would make the answer depend on file order, so
 refused; a key of an older schema is reported, and ignored.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -86,6 +87,7 @@ def _toml_line(reason: str) -> int:
     return int(match.group(1)) if match else 1
 
 
+@functools.lru_cache(maxsize=65_536)  # every catalog load compares each pair of phrases
 def phrase_key(text: str) -> str:
     """What makes two names or aliases the same words to the engine, which reads a question word
     by word and in any order: case, punctuation, spacing, small words (SMALL_WORDS), a plural 's'

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from bot import paths
 from bot.engine.answering import Engine
-from bot.engine.catalog import Catalog, load_catalog
+from bot.engine.catalog import Catalog
+from bot.engine.catalog_cache import cached_catalog
 from bot.engine.db import StatsDB, open_readonly
 from bot.engine.freshness import require_current
-from bot.settings import answer_threads
+from bot.settings import answer_threads, cache_dir
 
 
 @dataclass
@@ -35,5 +36,5 @@ def start(db_path: Path | None = None, commands_dir: Path | None = None) -> Serv
     db_path = db_path or paths.database_path()
     require_current(paths.data_dir(), db_path)
     db = open_readonly(db_path, connections=answer_threads())  # one per answering thread
-    catalog = load_catalog(commands_dir or paths.commands_dir())
+    catalog = cached_catalog(commands_dir or paths.commands_dir(), cache_dir())
     return Service(Engine(db, catalog, data_version_of(db)), db, catalog)
