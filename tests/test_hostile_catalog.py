@@ -12,11 +12,14 @@ import shutil
 
 import pytest
 
+from bot.app.client import create_bot
 from bot.engine.catalog import load_catalog
 from bot.engine.checks import check_catalog
 from bot.engine.service import start
 from bot.guilds.moderation import validate, with_commands
 from tests.conftest import COMMANDS
+from tests.standin import slash_payload
+from tests.test_discord_moderation import moderator
 from tests.test_moderation import HOSTILE_SQL, toml
 
 GOOD = toml()
@@ -351,5 +354,25 @@ def test_immistats_ask_answers_beside_a_malformed_file(tmp_path, built_db):
         assert answer.command == "asylum-terminated" and answer.value is not None
         files = {p.file for p in check_catalog(running.catalog, running.db)}
         assert files == {"zz-broken.toml", "zz-table.toml"}
+    finally:
+        running.close()
+
+
+async def test_the_bot_starts_beside_a_malformed_file_and_lists_it(
+    standin, logged_in, built_db, tmp_path
+):
+    """The bot starts, answers, and `/commands list` names the skipped file with its reason."""
+    folder = tmp_path / "commands"
+    shutil.copytree(COMMANDS, folder)
+    (folder / "zz-broken.toml").write_text(added("aggregate = []"))
+    running = start(built_db, folder)
+    try:
+        bot = await logged_in(create_bot(running, state_path=tmp_path / "state.db"))
+        asked = await standin.send(bot, slash_payload("ask", {"question": "terminations in 2023"}))
+        assert asked.final.embed["title"].startswith("149,305")
+        listed = await standin.send(bot, moderator("list"))
+        (field,) = listed.final.embed["fields"]
+        assert field["name"] == "Built-in files skipped (fix them in commands/)"
+        assert "`zz-broken.toml` line 5: `'aggregate' must be one of" in field["value"]
     finally:
         running.close()

@@ -8,11 +8,12 @@ every change travels as an attached text file rather than in the embed.
 
 import datetime
 import difflib
+from collections.abc import Sequence
 
 import discord
 
 from bot.app.embeds import COLOUR, DESCRIPTION_LIMIT, MESSAGE_LIMIT, NOTICE_COLOUR, clip, clip_lines
-from bot.engine.catalog import Catalog, Command
+from bot.engine.catalog import Catalog, CatalogProblem, Command
 from bot.guilds.catalogs import not_answering
 from bot.guilds.migrations import BOT_USER
 from bot.guilds.state import AuditEntry, Forgotten, GuildCommand, Report, Wanted
@@ -62,8 +63,11 @@ def saved_text(command: Command, editing: bool) -> str:
     return f"Added: members can now ask {ask}."
 
 
-def list_embed(stored: list[GuildCommand], catalog: Catalog) -> discord.Embed:
-    """The server's commands; one that no longer passes the checks is marked, not hidden."""
+def list_embed(
+    stored: list[GuildCommand], catalog: Catalog, skipped: Sequence[CatalogProblem] = ()
+) -> discord.Embed:
+    """The server's commands; one that no longer passes the checks is marked, not hidden. Files
+    of the built-in commands/ that were `skipped` (malformed) are named with their first reason."""
     why = not_answering(catalog)
     lines = []
     for item in stored:
@@ -76,11 +80,24 @@ def list_embed(stored: list[GuildCommand], catalog: Catalog) -> discord.Embed:
             f"{state}"
         )
     empty = "No commands of this server's own yet: `/commands add` makes one."
-    return discord.Embed(
+    embed = discord.Embed(
         title=f"This server's commands ({len(stored)})",
         description=clip_lines(lines, DESCRIPTION_LIMIT) or empty,
         colour=COLOUR,
     )
+    first: dict[str, CatalogProblem] = {}
+    for problem in skipped:
+        first.setdefault(problem.file, problem)
+    if first:
+        said = [
+            f"• {code(p.file)} line {p.line}: {code(clip(p.reason, 150))}" for p in first.values()
+        ]
+        embed.add_field(
+            name="Built-in files skipped (fix them in commands/)",
+            value=clip_lines(said, 1024),
+            inline=False,
+        )
+    return embed
 
 
 def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:

@@ -47,6 +47,13 @@ class Catalog:
     def get(self, name: str) -> Command | None:
         return self.commands.get(name)
 
+    @property
+    def skipped(self) -> list[CatalogProblem]:
+        """The problems of files that did not load (a file that loads may still have problems:
+        a retired key)."""
+        loaded = {c.path.name for c in self.commands.values() if c.path}
+        return [p for p in self.problems if p.file not in loaded]
+
 
 def line_of(text: str, key: str) -> int:
     """The line where a key is set, for pointing a moderator at it (1 when not found).

@@ -259,7 +259,8 @@ class Moderators(
     async def list_commands(self, interaction: Interaction) -> None:
         stored = await asyncio.to_thread(self.bot.state.commands, interaction.guild_id)
         catalog = await self.bot.catalog_for(interaction, ephemeral=True)
-        await send(interaction, embed=list_embed(stored, catalog), ephemeral=True)
+        skipped = self.bot.service.catalog.skipped  # malformed files in commands/
+        await send(interaction, embed=list_embed(stored, catalog, skipped), ephemeral=True)
 
     @app_commands.command(name="show", description="One of this server's commands, as stored")
     @app_commands.describe(name="The command to show")
