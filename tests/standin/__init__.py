@@ -29,8 +29,12 @@ What the stand-in models, because a bot that is wrong about it fails in producti
   acknowledgement (404, 10015), the wrong callback type for the interaction, and the documented
   size limits for content, embeds, components, modals, autocomplete choices, attachments and
   command definitions (400, 50035 "Invalid Form Body", worded as Discord words it);
-* optionally the 3-second acknowledgement deadline (``callback_deadline=3.0``) and refusing
-  uploads when ``app_permissions`` lacks ATTACH_FILES (``enforce_app_permissions=True``).
+* the 3-second acknowledgement deadline: a late callback gets Discord's 404 Unknown interaction
+  (code 10062); ``callback_deadline=None`` turns it off;
+* faults on a route: an error answer with headers (``fail``: a 429 with or without ``Via``, a 5xx),
+  a dropped connection (``reset``), a late answer (``slow``);
+* optionally refusing uploads when ``app_permissions`` lacks ATTACH_FILES
+  (``enforce_app_permissions=True``).
 """
 
 from tests.standin.common import (
