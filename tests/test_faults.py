@@ -218,3 +218,8 @@ async def test_a_moderators_words_echoed_in_a_refusal_keep_their_markdown(standi
     assert "'\\*\\*terminations\\*\\*' is already used by 'asylum-terminated'" in (
         refused.final.content
     )
+
+
+async def test_a_glossary_term_echoed_keeps_its_markdown(standin, bot):
+    reply = await standin.send(bot, slash_payload("define", {"term": "~~gone~~ *x*"}))
+    assert "“\\~\\~gone\\~\\~ \\*x\\*”" in reply.final.content

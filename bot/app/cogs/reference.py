@@ -115,9 +115,10 @@ class Reference(commands.Cog):
         if entry is None:
             close = glossary.suggest(term, limit=TERM_SUGGESTIONS)
             hint = f" Close: {', '.join(close)}." if close else ""
+            said = discord.utils.escape_markdown(term[:100])  # as typed, not as markdown
             await tell(
                 interaction,
-                f"No glossary entry for “{term[:100]}”.{hint} Pick a term from the list as you type.",
+                f"No glossary entry for “{said}”.{hint} Pick a term from the list as you type.",
             )
             return
         source = self.bot.service.engine.sources.get(entry.source_id)
@@ -131,9 +132,10 @@ class Reference(commands.Cog):
         service = self.bot.service
         rows = await off_loop(interaction, partial(coverage, service.db, service.catalog, topic))
         if not rows:
+            said = discord.utils.escape_markdown(clip(topic or "", 100))  # as typed
             await tell(
                 interaction,
-                f"Nothing matches “{clip(topic or '', 100)}”. Try /coverage with no topic for the "
+                f"Nothing matches “{said}”. Try /coverage with no topic for the "
                 "whole list, or a topic such as border, courts, enforcement or refugees.",
             )
             return
