@@ -328,8 +328,8 @@ def parser() -> argparse.ArgumentParser:
         "kind",
         # Written out: importing the registry would load pandas on every command (tests/test_docs.py
         # checks that this list names every registered kind).
-        help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship, ohss-sector or "
-        "eoir-case-data",
+        help="cbp-nationwide, cbp-southwest, usbp-pdf, ohss-citizenship, ohss-sector, "
+        "ohss-repatriations or eoir-case-data",
     )
     imp.add_argument("sources", nargs="*", help="paths or URLs; default: the official URLs")
     imp.set_defaults(func=cmd_data_import)

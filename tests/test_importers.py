@@ -6,6 +6,7 @@ shipped tables in data/ against totals CBP publishes.
 
 from __future__ import annotations
 
+import csv
 import functools
 import gzip
 import http.server
@@ -17,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bot.data.importers import cbp, ohss_khsm, registry, usbp_pdf
+from bot.data.importers import cbp, ohss_khsm, ohss_monthly, registry, usbp_pdf
 from bot.data.importers.common import FetchError, FormatError, ImportFailed, calendar_month
 from bot.data.imports import run_import
 
@@ -599,3 +600,92 @@ def test_shipped_ohss_tables_end_in_november_2024():
         table = shipped(name)
         assert table["month"].max() == "2024-11"
         assert table["encounters"].mod(10).eq(0).all()  # OHSS rounds each cell to 10
+
+
+# --- OHSS monthly tables: DHS repatriations by month ---------------------------------------------
+
+OHSS_EDITION = "2024_1206_ohss_immigration-enforcement-and-legal-processes-tables-august-2024.xlsx"
+
+
+def repatriations_workbook(path: Path, years: list[tuple], header=ohss_monthly.HEADER) -> Path:
+    """A workbook laid out as OHSS's 'DHS Repats by Type': a note, a title, the column groups, the
+    header, then per year a Total row and its months, then a footnote."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = ohss_monthly.SHEET
+    sheet.append(["Return to Table of Contents."])
+    sheet.append(["DHS Repatriations by Type: Fiscal Years 2023 to 2024 YTD (August 2024)"])
+    sheet.append([None, None, "Total Repatriations"])
+    sheet.append(list(header))
+    for label, months in years:
+        columns = list(zip(*[cells for _, cells in months], strict=True))
+        sheet.append([label, "Total", *[sum(c) if "X" not in c else "X" for c in columns]])
+        for name, cells in months:
+            sheet.append([None, name, *cells])
+    sheet.append(["X Not applicable."])
+    book.save(path)
+    return path
+
+
+def _cells(removals: int, title42: object = "X") -> list:
+    counts = [removals] * len(ohss_monthly.MEASURES)
+    counts[ohss_monthly.MEASURES.index("title42_expulsions")] = title42
+    return counts
+
+
+def test_ohss_repatriations_are_read_by_month_and_measure(tmp_path):
+    path = repatriations_workbook(
+        tmp_path / OHSS_EDITION,
+        [
+            (2023, [("October", _cells(100, 40)), ("November", _cells(110, 50))]),
+            ("2024 YTD", [("October", _cells(200)), ("November", _cells(210))]),
+        ],
+    )
+    source = ohss_monthly.source_id_for(path.name)
+    assert source == "ohss_monthly_tables_2024_08"
+    table = ohss_monthly.read(path, source)
+    assert list(table.columns) == ohss_monthly.COLUMNS
+    removals = table[table["measure"] == "removals"].set_index("month")["value"].to_dict()
+    assert removals == {"2022-10": 100, "2022-11": 110, "2023-10": 200, "2023-11": 210}
+    expulsions = table[table["measure"] == "title42_expulsions"]
+    assert expulsions["month"].tolist() == ["2022-10", "2022-11"]  # 'X' gives no row
+    assert set(table["fiscal_year"]) == {2023, 2024}
+
+
+def test_ohss_repatriations_months_must_add_up_to_the_total_row(tmp_path):
+    path = repatriations_workbook(
+        tmp_path / OHSS_EDITION, [(2023, [("October", _cells(100)), ("November", _cells(110))])]
+    )
+    book = openpyxl.load_workbook(path)
+    book[ohss_monthly.SHEET]["G5"] = 400  # the year's Total Removals, 190 more than its months
+    book.save(path)
+    with pytest.raises(FormatError, match="FY2023 removals: the months add up to 210"):
+        ohss_monthly.read(path, "ohss")
+
+
+def test_ohss_repatriations_refuse_a_changed_header_or_a_bad_cell(tmp_path):
+    renamed = (*ohss_monthly.HEADER[:6], "Removals", *ohss_monthly.HEADER[7:])
+    path = repatriations_workbook(
+        tmp_path / "a.xlsx", [(2023, [("October", _cells(1))])], header=renamed
+    )
+    with pytest.raises(FormatError, match="header column 7 is 'Removals'"):
+        ohss_monthly.read(path, "ohss")
+    bad = repatriations_workbook(tmp_path / "b.xlsx", [(2023, [("Octobr", _cells(1))])])
+    with pytest.raises(FormatError, match="month 'Octobr' is not a month name"):
+        ohss_monthly.read(bad, "ohss")
+    assert ohss_monthly.source_id_for("tables.xlsx") is None
+
+
+def test_shipped_ohss_repatriations_match_the_annual_figures_within_rounding():
+    table = shipped("ohss_dhs_repatriations_monthly.csv")
+    assert table["month"].min() == "2013-10" and table["month"].max() == "2024-08"
+    removals = table[table["measure"] == "removals"].groupby("fiscal_year")["value"].sum()
+    with (DATA / "figures.csv").open(newline="") as handle:
+        annual = {
+            int(r["period"][2:]): int(r["value"])
+            for r in csv.DictReader(handle)
+            if r["metric"] == "dhs_removals_ohss"
+        }
+    assert set(annual) == set(removals.index)
+    for year, value in annual.items():
+        assert abs(int(removals[year]) - value) <= 65, year  # 12 cells and a total, each +-5

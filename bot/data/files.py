@@ -167,6 +167,19 @@ MONTHLY_TABLES: tuple[TableFile, ...] = (
             "OHSS rounds every cell to the nearest 10."
         ),
     ),
+    TableFile(
+        file="ohss_dhs_repatriations_monthly.csv",
+        table="ohss_dhs_repatriations_monthly",
+        columns=("fiscal_year", "month", "measure", "value", "source_id"),
+        key=("month", "measure"),
+        integer_columns=("fiscal_year", "value"),
+        title="DHS removals, returns and expulsions by month (OHSS)",
+        description=(
+            "DHS repatriations by month and measure (removals, expedited removals, "
+            "reinstatements, enforcement and administrative returns, Title 42 expulsions) from the "
+            "OHSS monthly tables, FY2014 to August 2024; OHSS rounds every cell to the nearest 10."
+        ),
+    ),
 )
 
 ALL_FILES: tuple[TableFile, ...] = (SOURCES, METRICS, FIGURES, VOCABULARY, *MONTHLY_TABLES)

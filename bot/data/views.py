@@ -122,4 +122,5 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("usbp_ohss_monthly_citizenship", ["fiscal_year"]),
     ("usbp_ohss_monthly_sector", ["sector", "fiscal_year"]),
     ("usbp_ohss_monthly_sector", ["fiscal_year"]),
+    ("ohss_dhs_repatriations_monthly", ["measure", "month"]),
 )

@@ -32,6 +32,10 @@ MONTHLY_TABLES = {
         "Border Patrol encounters by month, region and sector (OHSS)",
         "encounters",
     ),
+    "ohss_dhs_repatriations_monthly": (
+        "DHS removals, returns and Title 42 expulsions by month (OHSS)",
+        "events",
+    ),
 }
 
 _SPANS = """

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.data.importers import ohss_khsm, usbp_pdf
+from bot.data.importers import ohss_khsm, ohss_monthly, usbp_pdf
 from bot.data.importers.cbp import NATIONWIDE, SOUTHWEST
 from bot.data.importers.common import ImportFailed
 from bot.data.importers.eoir.kind import EOIR_CASE_DATA, CaseDataKind
@@ -127,6 +127,19 @@ _KINDS = (
         key=ohss_khsm.SECTOR.key,
         page="https://ohss.dhs.gov/khsm/cbp-encounters",
         source_id="ohss_khsm_usbp_encounters",
+    ),
+    ImportKind(
+        name="ohss-repatriations",
+        title="OHSS monthly tables: DHS removals, returns and expulsions by month",
+        reader=ohss_monthly.read,
+        output="ohss_dhs_repatriations_monthly.csv",
+        columns=ohss_monthly.COLUMNS,
+        key=ohss_monthly.KEY,
+        page=(
+            "https://ohss.dhs.gov/topics/immigration/immigration-enforcement/"
+            "immigration-enforcement-and-legal-processes-monthly"
+        ),
+        name_rule=ohss_monthly.source_id_for,
     ),
 )
 # eoir-case-data streams a multi-gigabyte release into several tables, so bot/cli.py runs it
