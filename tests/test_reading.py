@@ -4,6 +4,8 @@ A phrase naming a place, topic, operation or time the chosen series cannot serve
 figure: the worst answer is a sourced figure for a different question.
 """
 
+import random
+
 import pytest
 
 from bot.engine.vocabulary import Term, Vocabulary
@@ -172,3 +174,32 @@ def test_a_period_that_is_not_the_record_says_which_is(engine):
     answer = engine.ask("record encounters in 2022")
     assert answer.value == engine.ask("encounters 2022").value
     assert "not the highest in this series" in answer.headline and "FY2023" in answer.headline
+
+
+# ----- property: a place or topic a command cannot serve never gets its unfiltered figure
+
+SAMPLES = 160
+
+
+def test_a_place_or_topic_never_gets_the_unfiltered_figure(engine):
+    """Sampled: '<alias> in <word> <year>' for words naming a state, country, place or topic."""
+    rng = random.Random(20261126)
+    words = [
+        w
+        for kind in ("state", "country", "place", "topic")
+        for w in engine.vocabulary.phrases(kind)
+        if len(w) > 2  # two-letter state codes are covered by their names
+    ]
+    commands = [c for c in engine.catalog if c.aliases and c.series != "month"]
+    checked = 0
+    for _ in range(SAMPLES):
+        command = rng.choice(commands)
+        alias, word = rng.choice(command.aliases), rng.choice(words)
+        plain = engine.ask(f"{alias} 2023")
+        if plain.value is None or plain.command != command.name:
+            continue
+        probe = engine.ask(f"{alias} in {word} 2023")
+        checked += 1
+        unfiltered = probe.command == plain.command and probe.sql_params == plain.sql_params
+        assert probe.value is None or not unfiltered, (alias, word, probe.headline)
+    assert checked >= SAMPLES // 4  # enough pairs were really tried

@@ -238,7 +238,9 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     confidence = _confidence(best, words.content)
     intent = Intent(best.command.name, best.params, time)
     used = {words.at[i] for i in best.used}
-    blocks, operations = _unserved(words.hits, used)
+    fillers = frozenset(p for p, w in enumerate(words.all) if w in filler)
+    own = own_words(best.command, filler)
+    blocks, operations = _unserved(words.hits, used, fillers, own)
     blocks += tuple(_choice_blocks(words, used, catalog, filler))
     blocks += tuple(_measure_blocks(words, used, catalog, best.command, vocabulary))
     if time.unread:
@@ -262,8 +264,7 @@ def _measure_blocks(
     "cases") and the chosen command's own title words never block."""
     filler = vocabulary.filler
     known = catalog_words(catalog, filler).measures - vocabulary.generic
-    own = {w for alias in chosen.aliases for w in alias_tokens(alias, filler)}
-    own |= set(alias_tokens(chosen.title, filler))
+    own = own_words(chosen, filler)
     named = {p for h in words.hits for p in h.positions}
     return [
         Block(word, "measure", word)
@@ -272,19 +273,31 @@ def _measure_blocks(
     ]
 
 
+def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
+    """The words a command answers for: its aliases, its title and its headline."""
+    texts = (*command.aliases, command.title, re.sub(r"\{\w+\}", " ", command.headline))
+    return frozenset(w for text in texts for w in alias_tokens(text, filler))
+
+
 def _number(word: str) -> bool:
     """A number the period reader did not take: a claim's figure, a count, an unread date."""
     return bool(re.fullmatch(r"\d[\d.,]*%?", word))
 
 
-def _unserved(hits: list[Hit], used: set[int]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
-    """Vocabulary phrases the chosen command did not use: supported operations are kept, the rest
-    name something this command cannot answer."""
+def _unserved(
+    hits: list[Hit], used: set[int], fillers: frozenset[int], own: frozenset[str]
+) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """Vocabulary phrases the chosen command did not use (its filler words aside: "got away" is
+    used when "away" is): supported operations are kept, the rest name something this command
+    cannot answer (a topic its own words name is its own)."""
     blocks: list[Block] = []
     operations: list[str] = []
     for hit in hits:
         term = hit.term
-        if term.kind == "filler" or all(p in used for p in hit.positions):
+        meaningful = [p for p in hit.positions if p not in fillers] or list(hit.positions)
+        if term.kind == "filler" or all(p in used for p in meaningful):
+            continue
+        if term.kind == "topic" and set(term.phrase.split()) <= own:
             continue
         if term.kind == "operation" and term.meaning in SUPPORTED_OPERATIONS:
             operations.append(term.meaning)

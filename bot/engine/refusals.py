@@ -131,7 +131,8 @@ def _reason(block: Block, command: Command, catalog: Catalog) -> str:
             return "I only have U.S. figures."
         return f"{subject}: not broken down by {block.meaning} here."
     if block.kind == "topic":
-        if any(_says(other, block.phrase) for other in catalog if other is not command):
+        others = [c for c in catalog if c is not command]
+        if any(_says(c, block.phrase) or _says(c, block.meaning) for c in others):
             return f"“{subject}” does not count {block.meaning}; another command does (below)."
         return f"I have no figures on {block.meaning}."
     if block.kind == "time":
@@ -158,7 +159,8 @@ def _who_can(blocks: tuple[Block, ...], catalog: Catalog, chosen: Command) -> li
         for command in catalog:
             if command.name == chosen.name or command.name in found:
                 continue
-            if _breaks_down_by(command, block.meaning) or _says(command, block.phrase):
+            said = _says(command, block.phrase) or _says(command, block.meaning)
+            if _breaks_down_by(command, block.meaning) or said:
                 found.append(command.name)
     return found[:3]
 

@@ -81,6 +81,10 @@ class Vocabulary:
         rows = db.query("select phrase, kind, meaning from vocabulary", {}, max_rows=MAX_ROWS).rows
         return cls(Term(*row) for row in rows)
 
+    def phrases(self, kind: str) -> list[str]:
+        """Every phrase of one kind, e.g. the states (for docs and the property test)."""
+        return sorted(t.phrase for t in self._by_words.values() if t.kind == kind)
+
     def find(self, words: list[str]) -> list[Hit]:
         """Phrases in `words` (filler of several words included, so "so far" is known), each word
         in at most one, longest phrase first."""
