@@ -1,4 +1,4 @@
-"""Benchmark: question -> Answer (also one padded with 100,000 junk characters), chart render
+"""Benchmark: reading a question, question -> Answer (also one padded with 100,000 junk characters), chart render
 (in this process and in a chart worker process, as the bot draws), cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process.
 
 Prints figures (p50/p95 in ms); asserts nothing. The same prepared query run through raw sqlite3
@@ -20,6 +20,7 @@ import time
 
 from bot import paths
 from bot.engine.glossary import load_glossary
+from bot.engine.question import read_question
 from bot.engine.service import start
 from bot.render.chart import cached_chart, render_chart
 from bot.render.chart_pool import ChartWorkers
@@ -65,6 +66,14 @@ def main() -> None:
     service = start()
     engine = service.engine
 
+    reading = [
+        t
+        for q in QUESTIONS
+        for t in timed(
+            lambda q=q: read_question(q, engine.catalog, engine.vocabulary), rounds // 10
+        )
+    ]
+    report("reading only (question -> Reading, no SQL)", reading)
     per_question = [t for q in QUESTIONS for t in timed(lambda q=q: engine.ask(q), rounds // 10)]
     ask_p50 = report("question -> Answer (10 questions, no chart)", per_question)
 
