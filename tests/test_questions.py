@@ -166,6 +166,7 @@ ANSWERED = [
     # removals FY2020 on come from the OHSS monthly tables (supplement pack)
     ("deportations 2023", "dhs-removals", {"year": 2023}, 177_770),
     ("deportations 2021", "dhs-removals", {"year": 2021}, 85_130),
+    ("removals march 2024", "dhs-removals-monthly", {"month": "2024-03"}, 30_300),
     ("dhs removals ohss 2019", "dhs-removals-ohss", {"year": 2019}, 347_240),
     ("ice removals 2015", "ice-removals", {"year": 2015}, 235_410),
     ("ice removals 2014", "ice-removals", {"year": 2014}, 315_943),
