@@ -24,6 +24,7 @@ from tests.standin import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
     GUILD_ID,
+    PNG_SIGNATURE,
     StandIn,
     slash_payload,
 )
@@ -80,6 +81,7 @@ async def test_a_failing_follow_up_is_retried_until_the_answer_arrives(standin, 
     standin.fail(FOLLOW_UP, fault["status"], headers=fault.get("headers"), times=tries - 1)
     reply = await standin.send(bot, ask(), timeout=30)
     assert reply.type == DEFERRED_CHANNEL_MESSAGE and answered_with_the_figure(reply)
+    assert reply.final.attachments[0].data.startswith(PNG_SIGNATURE)  # the chart sent whole again
     posts = standin.matching(FOLLOW_UP)
     assert [r.status for r in posts][:-1] == [fault["status"]] * (tries - 1)
     assert posts[-1].status in (200, 204)
@@ -90,6 +92,7 @@ async def test_dropped_connections_are_retried(standin, bot):
     standin.reset(FOLLOW_UP, times=2)
     reply = await standin.send(bot, ask(), timeout=30)
     assert answered_with_the_figure(reply)
+    assert reply.final.attachments[0].data.startswith(PNG_SIGNATURE)
     assert len(standin.matching(FOLLOW_UP)) == 3 and escaped(standin) == []
 
 
