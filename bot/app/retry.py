@@ -1,8 +1,7 @@
 """Retrying a follow-up or an edit when Discord or the network fails for a moment.
 
-discord.py retries a 5xx a few times and a 429 only when Discord itself sent it (a `Via` header);
-a 429 from a proxy, a dropped connection or a 5xx that outlasts those retries reaches us as an
-exception. A member must not get "something went wrong" for that: the same request is sent again
+discord.py retries a 5xx five times (over about 25 s) and a 429 only when Discord itself sent it
+(a `Via` header); a 429 from a proxy or a dropped connection reaches us as an exception at once. A member must not get "something went wrong" for that: the same request is sent again
 after a growing pause. Only follow-ups and edits come here: an interaction's first response may not
 be sent twice (Discord refuses a second acknowledgement).
 """
@@ -25,10 +24,17 @@ LONGEST_PAUSE = 10.0  # a Retry-After beyond this is not waited for
 
 
 def passing(error: BaseException) -> bool:
-    """A failure worth another try: rate limited, Discord's server side, or the connection."""
+    """A failure on Discord's side or the network's, not in the message: rate limited, a 5xx,
+    a dropped connection."""
     if isinstance(error, discord.HTTPException):
         return error.status == 429 or error.status >= 500
     return isinstance(error, aiohttp.ClientConnectionError | asyncio.TimeoutError | ConnectionError)
+
+
+def worth_another_try(error: BaseException) -> bool:
+    """Passing, and not already tried again by discord.py: it raises a 5xx only after five tries
+    over about 25 s, and trying that again would keep a member waiting minutes."""
+    return passing(error) and not isinstance(error, discord.DiscordServerError)
 
 
 def _asked_pause(error: BaseException) -> float:
@@ -47,7 +53,7 @@ async def retried(request: Callable[[], Awaitable[T]], what: str) -> T:
         try:
             return await request()
         except Exception as error:
-            if not passing(error):
+            if not worth_another_try(error):
                 raise
             wait = max(pause, _asked_pause(error))
             log.warning("%s failed (%r); trying again in %.1f s", what, error, wait)
