@@ -18,11 +18,11 @@ REFUSED = [
     ("how much do illegal immigrants pay in taxes", "I have no figures on taxes"),
     ("encounters excluding Title 42 in 2021", "a total that leaves part of it out"),
     ("what percent of encounters were family units in 2023", "a share or percentage"),
-    ("which country had the most encounters in 2023", "a ranking"),
+    ("which country gets the most green cards", "cannot be ranked"),
     ("backlog per day 2023", "has no meaning"),
     ("encounters in Cochise County 2023", "not broken down by county"),
     ("How many people crossed the Channel in 2022?", "I only have U.S. figures"),
-    ("deportations trump vs biden", "a comparison of two administrations"),
+    ("deportations trump vs biden 2019", "a comparison of two administrations"),
     ("deportations under trump", "say which years"),
     ("terminations since march 2020", "only yearly figures"),
     ("encounters february 2021 vs february 2020", "a comparison of months"),
@@ -203,3 +203,26 @@ def test_a_place_or_topic_never_gets_the_unfiltered_figure(engine):
         unfiltered = probe.command == plain.command and probe.sql_params == plain.sql_params
         assert probe.value is None or not unfiltered, (alias, word, probe.headline)
     assert checked >= SAMPLES // 4  # enough pairs were really tried
+
+
+def test_two_administrations_are_compared_range_by_range_with_yearly_averages(engine):
+    answer = engine.ask("deportations obama vs trump")
+    obama = engine.ask("deportations under obama").value
+    trump = engine.ask("deportations during trump's first term").value
+    assert f"the Obama administration, FY2009–FY2016 (Oct 2008–Sep 2016): {obama:,.0f}" in (
+        answer.headline
+    )
+    assert f"the first Trump administration, FY2017–FY2020 (Oct 2016–Sep 2020): {trump:,.0f}" in (
+        answer.headline
+    )
+    assert f"{obama / 8:,.1f} a year vs {trump / 4:,.1f} a year" in answer.headline
+    assert answer.params["ranges"][0] == ["the Obama administration", 2009, 2016]
+
+
+def test_a_ranking_lists_the_top_published_values_and_leaves_other_out(engine):
+    answer = engine.ask("which country had the most encounters in 2023")
+    assert answer.headline.startswith("Top 5 by citizenship, CBP encounters")
+    mexico = engine.ask("encounters from Mexico 2023").value
+    assert f"1. Mexico {mexico:,.0f};" in answer.headline and answer.value == mexico
+    assert "Other" not in answer.headline.split(":", 1)[1]
+    assert answer.notices[0].startswith("Ranked by immistats from the published breakdown")

@@ -14,8 +14,16 @@ from bot.engine.catalog import Catalog, Command
 from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value, long_label, short_label
-from bot.engine.operations import AVERAGES, RECORDS, average, record
-from bot.engine.question import Intent, read_question
+from bot.engine.operations import (
+    AVERAGES,
+    RECORDS,
+    average,
+    compare_ranges,
+    rank,
+    rank_breakdown,
+    record,
+)
+from bot.engine.question import Intent, Reading, read_question
 from bot.engine.refusals import cannot_serve, not_understood, span_refusal
 from bot.engine.selection import (
     Row,
@@ -76,6 +84,14 @@ class Engine:
         command = catalog.commands[intent.command]
         if reason := span_refusal(command, intent.time):
             return cannot_serve(reading, catalog, self.data_version, reason)
+        answer_at = partial(self._answer_at, intent, question, catalog)
+        if intent.time.ranges:
+            compared = compare_ranges(intent.time.ranges, command.aggregate, answer_at)
+            if isinstance(compared, str):
+                return cannot_serve(reading, catalog, self.data_version, compared)
+            return compared
+        if "rank" in reading.operations:
+            return self._ranked(reading, intent, command, question, catalog)
         answer = self.answer(intent, question, catalog)
         for operation in reading.operations:
             if operation in AVERAGES:
@@ -84,14 +100,40 @@ class Engine:
             elif operation in RECORDS:
                 rows, _ = self.run(command, intent.params)
                 series = [(r.period, r.value, r.partial) for r in rows]
-                again = partial(self._answer_at, intent, question, catalog)
-                answer = record(answer, operation, series, again)
+                answer = record(answer, operation, series, answer_at)
         answer.unused_words = list(reading.unused)
         if reading.unused:
             answer.interpretation += f" · words not used: {', '.join(reading.unused)}"
         answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
+
+    def _ranked(
+        self, reading: Reading, intent: Intent, command: Command, question: str, catalog: Catalog
+    ) -> Answer:
+        """ "Which country had the most …": each value of the breakdown, ranked."""
+        choices = {p.name: p for p in command.params if p.choices}
+        name = rank_breakdown(question)
+        if name is not None and name not in choices:
+            reason = f"“{command.title}” is not broken down by {name} here, so it cannot be ranked."
+            return cannot_serve(reading, catalog, self.data_version, reason)
+        if name is None:  # no breakdown named: the most of the series' own periods
+            answer = self.answer(intent, question, catalog)
+            rows, _ = self.run(command, intent.params)
+            series = [(r.period, r.value, r.partial) for r in rows]
+            return record(
+                answer, "record", series, partial(self._answer_at, intent, question, catalog)
+            )
+
+        def answer_for(value: str) -> Answer:
+            return self.answer(
+                replace(intent, params={**intent.params, name: value}), question, catalog
+            )
+
+        ranked = rank(name, list(choices[name].choices), answer_for)
+        if isinstance(ranked, str):
+            return cannot_serve(reading, catalog, self.data_version, ranked)
+        return ranked
 
     def _answer_at(self, intent: Intent, question: str, catalog: Catalog, time: TimeAsk) -> Answer:
         return self.answer(replace(intent, time=time), question, catalog)

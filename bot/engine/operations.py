@@ -110,3 +110,92 @@ def _time_of(period: str) -> TimeAsk:
         return TimeAsk("single", (parsed.fiscal_year,), month=period)
     year = parsed.calendar_year if parsed.kind == "calendar_year" else parsed.fiscal_year
     return TimeAsk("single", (year,))
+
+
+def compare_ranges(
+    ranges: tuple[tuple[str, int, int], ...],
+    aggregate: str,
+    answer_for: Callable[[TimeAsk], Answer],
+) -> Answer | str:
+    """Two administrations side by side, each as its own range of the same series; sums of
+    different lengths are also shown per year (derived). The reason instead, when one has no
+    figure at all."""
+    parts = [answer_for(TimeAsk("range", tuple(range(a, b + 1)), label)) for label, a, b in ranges]
+    missing = [
+        label for (label, _, _), part in zip(ranges, parts, strict=True) if part.value is None
+    ]
+    if missing:
+        return f"No figures in this series for {' or '.join(missing)}."
+    first, second = parts
+    sides = [
+        f"{label}, {part.period}: {part.value_text}"
+        for (label, _, _), part in zip(ranges, parts, strict=True)
+    ]
+    answer = second
+    gaps = [n for part in parts for n in part.notices if n.startswith("No figure")]
+    answer.headline = " ".join(gaps + [f"{answer.title}: {'; '.join(sides)}"])
+    if aggregate == "sum" and answer.unit not in PERCENT_UNITS:
+        yearly = [
+            (part.value or 0) / len([p for p in part.series if p.highlight] or [None])
+            for part in parts
+        ]
+        shown = " vs ".join(f"{format_value(round(y, 1), answer.unit)} a year" for y in yearly)
+        answer.headline += f" ({shown})"
+        answer.notices.insert(
+            0, "Derived by immistats: each administration's total ÷ its number of fiscal years."
+        )
+    answer.notices = list(dict.fromkeys([*first.notices, *answer.notices]))
+    answer.caveats = list(dict.fromkeys([*first.caveats, *answer.caveats]))
+    answer.params = {"ranges": [[label, a, b] for label, a, b in ranges]}
+    answer.change = None
+    answer.interpretation = answer.interpretation.replace(
+        answer.period, " vs ".join(p.period for p in parts)
+    )
+    return answer
+
+
+RANK_WORDS = {
+    "citizenship": ("countr", "nationalit", "citizenship"),
+    "state": ("state",),
+    "sector": ("sector",),
+}
+NOT_RANKED = {"all", "other", "unknown"}
+TOP = 5
+
+
+def rank_breakdown(question: str) -> str | None:
+    """Which breakdown a "which … the most" question ranks (citizenship, state, sector); None
+    when it names none ("what year had the most …" asks for the record, not a ranking)."""
+    text = question.lower()
+    named = [p for p, stems in RANK_WORDS.items() if any(s in text for s in stems)]
+    return named[0] if named else None
+
+
+def rank(parameter: str, values: list[str], answer_for: Callable[[str], Answer]) -> Answer | str:
+    """The top values of one breakdown for the asked period, each a published figure; the answer
+    is the first of them, with the ranking in the headline."""
+    ranked = []
+    for value in values:
+        if value.lower() in NOT_RANKED:
+            continue
+        part = answer_for(value)
+        if part.value is not None:
+            ranked.append((part.value, value, part))
+    if not ranked:
+        return f"No figures by {parameter} for this period."
+    ranked.sort(key=lambda item: -item[0])
+    top = ranked[0][2]
+    listed = "; ".join(
+        f"{i}. {value.title() if value.isupper() else value} {format_value(v, top.unit)}"
+        for i, (v, value, _) in enumerate(ranked[:TOP], start=1)
+    )
+    top.headline = (
+        f"Top {min(TOP, len(ranked))} by {parameter}, {top.title}, {top.period}: {listed}"
+    )
+    top.notices.insert(
+        0,
+        f"Ranked by immistats from the published breakdown by {parameter} ({len(ranked)} values; "
+        "'Other' and unknown left out).",
+    )
+    top.change = None
+    return top

@@ -29,7 +29,7 @@ TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of 
 SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
 # A range's sum and the change line are always given; averages and records are worked out.
 SUPPORTED_OPERATIONS = frozenset(
-    {"total", "change", "per_day", "per_month", "average", "record", "record_low"}
+    {"total", "change", "per_day", "per_month", "average", "record", "record_low", "rank"}
 )
 
 

@@ -84,6 +84,7 @@ class TimeAsk:
     last_month: str | None = None  # … and last month (None: to the latest figure)
     calendar_year: bool = False  # a calendar year was asked: fiscal-year figures cannot answer it
     count: int | None = None  # "last N years"
+    ranges: tuple[tuple[str, int, int], ...] = ()  # two administrations compared: (label, FY, FY)
 
     @classmethod
     def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
@@ -130,6 +131,8 @@ def read_time(text: str) -> TimeAsk:
     """Find the period a question asks about. `text` is lower-case."""
     if span := read_span(text):
         return _span_time(span)
+    if compared := _administrations(text):
+        return compared
     if unread := _unread(text):
         return TimeAsk("none", unread=unread)
     years = _year_tokens(text)
@@ -180,6 +183,19 @@ def _span_time(span: Span) -> TimeAsk:
         calendar_year=span.calendar,
         count=span.count,
     )
+
+
+def _administrations(text: str) -> TimeAsk | None:
+    """ "Obama vs Trump": each administration's fiscal years, in the order named. In a comparison
+    "Trump" is the first administration (the only one with whole fiscal years of figures), and the
+    label says so."""
+    named = list(dict.fromkeys(m.group(1) for m in _PRESIDENT.finditer(text)))
+    if len(named) != 2 or _SECOND_TERM.search(text) or _year_tokens(text):
+        return None
+    spans = tuple(m.span() for m in _PRESIDENT.finditer(text))
+    ranges = tuple(ADMINISTRATIONS[key] for key in named)
+    years = tuple(y for _, start, end in ranges for y in range(start, end + 1))
+    return TimeAsk("compare_ranges", years, None, spans, ranges=ranges)
 
 
 def _unread(text: str) -> str | None:
