@@ -9,10 +9,11 @@ import re
 from dataclasses import replace
 from functools import partial
 
-from bot.engine.answer import Answer, Disagreement, Point, SourceRef
+from bot.engine.answer import Answer, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
+from bot.engine.disagreements import sources_differ
 from bot.engine.formatting import format_value, long_label, short_label
 from bot.engine.operations import (
     AVERAGES,
@@ -229,7 +230,9 @@ class Engine:
                 answer.headline = "No figure for the period you asked about in this series."
             answer.interpretation = f"Read as: {_reading_label(command, metric, filters)}"
             if not filters:
-                answer.sources_differ = self._sources_differ(command, [], list(intent.time.years))
+                answer.sources_differ = sources_differ(
+                    self.db, self.metrics, self.sources, command, [], list(intent.time.years)
+                )
             return answer
         self._fill_figure(answer, command, metric, selected, rows, intent.time, filters)
         answer.headline = (
@@ -297,52 +300,9 @@ class Engine:
         )
         if all(v == "all" for v in answer.sql_params.values()):
             years = sorted({r.year for r in selected if r.year is not None})
-            answer.sources_differ = self._sources_differ(command, selected, years)
-
-    def _sources_differ(
-        self, command: Command, selected: list[Row], years: list[int]
-    ) -> list[Disagreement]:
-        """Other sources' values for the same periods, and related measures of the same thing in
-        the same years: shown beside ours, never hidden."""
-        if not command.metric or not (years or selected):
-            return []
-        metrics = [command.metric, *command.related_metrics]
-        params: dict[str, object] = {f"m{i}": m for i, m in enumerate(metrics)}
-        wanted_years = set(years) | {r.year for r in selected if r.year is not None}
-        params |= {"low": min(wanted_years, default=0), "high": max(wanted_years, default=0)}
-        # A year span rather than IN lists: a long range would exceed SQLite's variable limit.
-        sql = (
-            "select metric, period, value, source_id, flags, as_of, "
-            "coalesce(calendar_year, fiscal_year) as year from figures "
-            f"where metric in ({', '.join(':m' + str(i) for i in range(len(metrics)))}) "
-            "and (fiscal_year between :low and :high or calendar_year between :low and :high) "
-            "order by period, metric, as_of, source_id"
-        )
-        periods = {r.period for r in selected}
-        shown = {(command.metric, r.period, r.source_id) for r in selected}
-        ours = {r.period: r.value for r in selected}
-        differ = []
-        for metric, period, value, source_id, flags, as_of, year in self.db.query(sql, params).rows:
-            mine = metric == command.metric
-            if (mine and period not in periods) or (not mine and year not in wanted_years):
-                continue
-            if (metric, period, source_id) in shown or value == ours.get(period):
-                continue
-            label = self.metrics[metric]["label"]
-            note = "; ".join(
-                part
-                for part in (
-                    label if metric != command.metric else "",
-                    f"as of {as_of}" if as_of else "",
-                    ", ".join(
-                        f.replace("_", " ") for f in sorted(set(flags.split()) - {"secondary"})
-                    ),
-                )
-                if part
+            answer.sources_differ = sources_differ(
+                self.db, self.metrics, self.sources, command, selected, years
             )
-            value_text = format_value(value, self.metrics[metric]["unit"])
-            differ.append(Disagreement(period, value, value_text, self.sources[source_id], note))
-        return differ
 
 
 def _question_for(command: Command, time: TimeAsk) -> str:
