@@ -68,7 +68,7 @@ def test_a_related_series_fills_a_missing_year(engine):
 
 def test_administration_range_carries_the_fiscal_year_caveat(engine):
     answer = engine.ask("terminations under Biden")
-    assert answer.period == "FY2021–FY2024 (Oct 2020–Sep 2024)"
+    assert answer.period == "FY2021–FY2024 (Oct 2020–Apr 2024)"  # FY2024 runs to April
     assert "inaugurations" in answer.caveats[0]
     assert any("Total of the 4 yearly figures" in n for n in answer.notices)
     assert any("FY2024 is a partial period" in n for n in answer.notices)
@@ -169,3 +169,23 @@ def test_a_named_month_on_a_monthly_series_is_no_substitution(engine):
     assert engine.ask("encounters march 2023").headline.startswith(
         "259,471 CBP encounters in Mar 2023"
     )
+
+
+def test_a_partial_year_names_its_months_and_gets_no_change_against_a_whole_year(engine):
+    answer = engine.ask("terminations 2024")
+    assert answer.period == "FY2024, Oct 2023–Apr 2024"
+    assert "FY2024, Oct 2023–Apr 2024" in answer.headline and "Sep 2024" not in answer.headline
+    assert answer.change is None
+    assert any(n.startswith("No change line: FY2024 covers only part") for n in answer.notices)
+
+
+def test_a_sum_with_an_approximate_part_says_so_first(engine):
+    answer = engine.ask("gotaways FY2021 to FY2024")
+    assert answer.headline.startswith("About (a total that includes approximate figures): ")
+    exact = engine.ask("terminations 2021 to 2023")
+    assert not exact.headline.startswith("About")
+
+
+def test_dated_claims_are_never_a_change(engine):
+    answer = engine.ask("deportation claims")
+    assert answer.value is not None and answer.change is None

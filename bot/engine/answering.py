@@ -37,6 +37,7 @@ from bot.engine.selection import (
     select_periods,
     span_label,
     substitution,
+    sum_kind,
     time_params,
 )
 from bot.engine.timewords import LATEST, TimeAsk
@@ -252,7 +253,7 @@ class Engine:
     ) -> None:
         last = selected[-1]
         if len(selected) == 1:
-            value, answer.period = last.value, long_label(last.period)
+            value, answer.period = last.value, long_label(last.period, last.partial_through)
         elif time.kind == "compare":
             value = last.value
             answer.period = " vs ".join(short_label(r.period) for r in selected)
@@ -265,12 +266,21 @@ class Engine:
                 f"{short_label(selected[0].period)}–{short_label(last.period)}, added up by immistats."
             )
         else:
-            value, answer.period = last.value, long_label(last.period)
+            value, answer.period = last.value, long_label(last.period, last.partial_through)
         answer.value = value
         answer.value_text = format_value(value, command.unit)
-        answer.change = change_against(selected, rows, time, command.aggregate)
+        answer.change = change_against(selected, rows, time, command.aggregate, self.sources)
+        if answer.change is None and len(selected) == 1 and last.partial:
+            answer.notices.append(
+                f"No change line: {short_label(last.period)} covers only part of the year, and "
+                "a part is not compared with a whole year."
+            )
         # A comparison's headline states the later figure; the change line carries the earlier one.
-        said = long_label(last.period) if time.kind == "compare" else answer.period
+        said = (
+            long_label(last.period, last.partial_through)
+            if time.kind == "compare"
+            else answer.period
+        )
         values = {"value": answer.value_text, "period": said, "unit": command.unit}
         values |= {k: display_choice(v) for k, v in answer.sql_params.items()}
         answer.headline = _fill(command.headline, values)
@@ -281,6 +291,8 @@ class Engine:
         ]
         if unstated:
             answer.headline += f" — {'; '.join(unstated)}"
+        if len(selected) > 1 and command.aggregate == "sum" and time.kind != "compare":
+            answer.headline = sum_kind(selected) + answer.headline
         used = [r for r in selected if r.source_id in self.sources]
         source_ids = list(dict.fromkeys(r.source_id for r in used)) or [
             s for s in command.sources if s in self.sources

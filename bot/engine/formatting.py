@@ -39,11 +39,14 @@ def short_label(period: str) -> str:
     return period
 
 
-def long_label(period: str) -> str:
-    """How a period is named in a sentence: 'FY2023 (Oct 2022–Sep 2023)'."""
+def long_label(period: str, through: str | None = None) -> str:
+    """How a period is named in a sentence: 'FY2023 (Oct 2022–Sep 2023)'; a partial fiscal year
+    names the months it covers, 'FY2024, Oct 2023–Aug 2024', never the whole year's span."""
     parsed = parse_period(period)
     if parsed is None:
         return period
+    if parsed.kind == "fiscal_year" and through:
+        return f"FY{parsed.fiscal_year}, Oct {parsed.fiscal_year - 1}–{month_label(through[:7])}"
     if parsed.kind == "fiscal_year":
         return f"FY{parsed.fiscal_year} ({fiscal_year_span(parsed.fiscal_year)})"
     if parsed.kind == "fiscal_year_range":

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from bot.engine.answer import Change, SourceRef
 from bot.engine.formatting import long_label, range_label, short_label
-from bot.engine.periods import parse_period
+from bot.engine.periods import month_label, parse_period
 from bot.engine.timewords import TimeAsk
 
 MAX_BARS = 30  # a chart wider than this stops being readable at Discord's size
@@ -102,7 +102,10 @@ def span_label(selected: list[Row]) -> str:
             return f"{short_label(first.period)}–{short_label(last.period)}"
         first_fy, last_fy = f"FY{years[0]}", f"FY{years[-1]}"
         return long_label(first_fy) if first_fy == last_fy else range_label(first_fy, last_fy)
-    return range_label(first.period, last.period)
+    label = range_label(first.period, last.period)
+    if last.partial_through and label.endswith(")"):  # the months a partial last year covers
+        label = label[: label.rindex("–") + 1] + month_label(last.partial_through[:7]) + ")"
+    return label
 
 
 def latest_complete(rows: list[Row]) -> Row | None:
@@ -202,9 +205,14 @@ def missing_notice(missing: list[int], rows: list[Row], series: str) -> str:
 
 
 def change_against(
-    selected: list[Row], rows: list[Row], time: TimeAsk, aggregate: str
+    selected: list[Row],
+    rows: list[Row],
+    time: TimeAsk,
+    aggregate: str,
+    sources: dict[str, SourceRef],
 ) -> Change | None:
-    """Against the previous period in the series, or first vs last for a comparison."""
+    """Against the previous period in the series, or first vs last for a comparison; None when
+    the two are not alike (see `unlike`)."""
     if time.kind == "compare" or (len(selected) > 1 and aggregate == "none"):
         if len(selected) < 2:
             return None
@@ -221,9 +229,24 @@ def change_against(
         before, after = earlier[-1], selected[0]
     else:
         return None
+    if unlike(before, after, sources):
+        return None
     absolute = after.value - before.value
     percent = absolute / before.value * 100 if before.value else None
     return Change(short_label(before.period), before.value, absolute, percent)
+
+
+def unlike(before: Row, after: Row, sources: dict[str, SourceRef]) -> str | None:
+    """Why two figures make no change line: a partial period against a whole one, a dated claim,
+    or one research group's estimate against another's."""
+    if before.partial or after.partial:
+        return "a partial period is not compared with another period"
+    if "claim" in before.flags | after.flags:
+        return "dated statements are not compared as a change"
+    kinds = {sources[r.source_id].kind for r in (before, after) if r.source_id in sources}
+    if before.source_id != after.source_id and kinds == {"research"}:
+        return "estimates of different research groups are not compared as a change"
+    return None
 
 
 def row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]:
@@ -267,3 +290,18 @@ def substitution(time: TimeAsk, missing: list[int], series: str, selected: list[
     if time.month and series != "month":
         return f"No monthly figure for {short_label(time.month)} in this series; whole year: "
     return ""
+
+
+INEXACT = {"rounded": "about", "approximate": "about", "lower_bound": "at least"}
+
+
+def sum_kind(selected: list[Row]) -> str:
+    """A sum is only as exact as its least exact part: mixing a rounded, approximate or
+    lower-bound figure with exact counts makes the total approximate, said first in the headline."""
+    inexact = sorted({f for r in selected for f in r.flags if f in INEXACT})
+    if not inexact:
+        return ""
+    words = {INEXACT[f] for f in inexact}
+    lead = "At least" if words == {"at least"} else "About"
+    which = ", ".join(f.replace("_", " ") for f in inexact)
+    return f"{lead} (a total that includes {which} figures): "
