@@ -226,3 +226,12 @@ def test_a_ranking_lists_the_top_published_values_and_leaves_other_out(engine):
     assert f"1. Mexico {mexico:,.0f};" in answer.headline and answer.value == mexico
     assert "Other" not in answer.headline.split(":", 1)[1]
     assert answer.notices[0].startswith("Ranked by immistats from the published breakdown")
+
+
+def test_words_that_fit_two_series_go_to_the_one_with_the_asked_year_and_say_so(engine):
+    answer = engine.ask("How many apprehensions at the southern border in November 2022?")
+    assert answer.headline.startswith("No figure in “Border Patrol apprehensions by month")
+    assert answer.period == "Nov 2022" and answer.value is not None
+    assert "Apprehensions" in answer.sql_params.values()  # the same quantity, from another table
+    refused = engine.ask("deportations 2025")  # only dated claims have 2025: they never stand in
+    assert refused.value is None

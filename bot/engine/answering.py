@@ -95,6 +95,8 @@ class Engine:
         if "rank" in reading.operations:
             return self._ranked(reading, intent, command, question, catalog)
         answer = self.answer(intent, question, catalog)
+        if answer.value is None and intent.time.years:
+            answer = self._equal_with_the_period(reading, intent, answer, question, catalog)
         for operation in reading.operations:
             if operation in AVERAGES:
                 if reason := average(answer, operation, command.aggregate):
@@ -136,6 +138,25 @@ class Engine:
         if isinstance(ranked, str):
             return cannot_serve(reading, catalog, self.data_version, ranked)
         return ranked
+
+    def _equal_with_the_period(
+        self, reading: Reading, intent: Intent, answer: Answer, question: str, catalog: Catalog
+    ) -> Answer:
+        """Words that fit two series just as well: the one that has the asked period answers, and
+        its headline says first that it stands in for the other. Dated claims never stand in."""
+        for equal in reading.equals:
+            other_intent = self._monthly_if_a_month_was_named(equal, catalog)
+            rows, _ = self.run(catalog.commands[other_intent.command], other_intent.params)
+            if any("claim" in r.flags for r in rows):
+                continue
+            other = self.answer(other_intent, question, catalog)
+            if other.value is not None:
+                other.headline = (
+                    f"No figure in “{answer.title}” for this period; from “{other.title}”: "
+                    + other.headline
+                )
+                return other
+        return answer
 
     def _answer_at(self, intent: Intent, question: str, catalog: Catalog, time: TimeAsk) -> Answer:
         return self.answer(replace(intent, time=time), question, catalog)

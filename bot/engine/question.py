@@ -74,6 +74,7 @@ class Reading:
     blocks: tuple[Block, ...] = ()
     unused: tuple[str, ...] = ()  # words found in no vocabulary and used by nothing
     operations: tuple[str, ...] = ()  # supported operations asked for (total, change)
+    equals: tuple[Intent, ...] = ()  # other commands that read the question just as well
 
     @property
     def understood(self) -> bool:
@@ -235,6 +236,11 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
         return Reading(question, None, suggestions, time, unused=tuple(words.content))
     best = matches[0]
     rivals = [m.command.name for m in matches[1:4]]
+    equals = tuple(
+        Intent(m.command.name, m.params, time)
+        for m in matches[1:]
+        if _rank(m)[:2] == _rank(best)[:2]
+    )[:3]
     confidence = _confidence(best, words.content)
     intent = Intent(best.command.name, best.params, time)
     used = {words.at[i] for i in best.used}
@@ -253,7 +259,7 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
         dict.fromkeys(w for i, w in enumerate(words.content) if words.at[i] not in used | named)
     )
     suggestions = tuple(rivals) if confidence < 0.75 or blocks else ()
-    return Reading(question, intent, suggestions, time, blocks, unused, operations)
+    return Reading(question, intent, suggestions, time, blocks, unused, operations, equals)
 
 
 def _measure_blocks(
