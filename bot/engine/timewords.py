@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from bot.engine.spanwords import TERM_CAVEAT, Span, month_years, read_span
+from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, month_years, read_span
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
 # inaugurations (a term starts in January, four months into a fiscal year).
@@ -47,27 +47,6 @@ TRUMP_TERMS = (
 _COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared?\s+(?:to|with)|against)\b|\bcompare\b")
 _SINCE = re.compile(r"\b(since|after|from)\s+$")
 _BETWEEN = re.compile(r"\bbetween\b")
-_MONTH_WORDS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 @dataclass(frozen=True)
@@ -207,7 +186,7 @@ def _unread(text: str) -> str | None:
         return "the second Trump administration (from 20 January 2025), month by month"
     if len(month_years(text)) > 1:
         return "a comparison of months"
-    months = [w for w in re.findall(r"[a-z]+", text) if w in _MONTH_WORDS and w != "may"]
+    months = [w for w in re.findall(r"[a-z]+", text) if w in MONTHS and w != "may"]
     if len(months) > 1:
         return "a comparison of months"
     if months and not month_years(text):
@@ -223,6 +202,6 @@ def _month(text: str, years: list[tuple[int, tuple[int, int]]]) -> str | None:
     before = text[max(0, start - 12) : start].split()
     after = text[end : end + 12].split()
     for word in (before[-1:] if before else []) + (after[:1] if after else []):
-        if word.strip(",.") in _MONTH_WORDS:
-            return f"{year:04d}-{_MONTH_WORDS[word.strip(',.')]:02d}"
+        if word.strip(",.") in MONTHS:
+            return f"{year:04d}-{MONTHS[word.strip(',.')]:02d}"
     return None
