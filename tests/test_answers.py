@@ -189,3 +189,13 @@ def test_a_sum_with_an_approximate_part_says_so_first(engine):
 def test_dated_claims_are_never_a_change(engine):
     answer = engine.ask("deportation claims")
     assert answer.value is not None and answer.change is None
+
+
+def test_latest_says_how_far_a_newer_partial_period_runs(engine):
+    answer = engine.ask("border crossings this year")
+    newest = engine.ask("encounters 2026")
+    assert answer.period.startswith("FY2025") and newest.value is not None
+    assert answer.notices[0] == (
+        f"The figures for FY2026 run only through Nov 2025: {newest.value_text}; "
+        "the latest complete period is the one answered."
+    )

@@ -29,6 +29,7 @@ from bot.engine.refusals import cannot_serve, not_understood, span_refusal
 from bot.engine.selection import (
     Row,
     change_against,
+    later_partial,
     missing_notice,
     missing_years,
     row_notices,
@@ -243,6 +244,8 @@ class Engine:
         ]
         if missing:
             answer.notices.append(missing_notice(missing, rows, command.series))
+        if note := later_partial(intent.time, selected, rows, command.unit):
+            answer.notices.insert(0, note)
         if not selected:
             if not rows:
                 answer.headline = "This query returned no figures."

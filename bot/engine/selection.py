@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from bot.engine.answer import Change, SourceRef
-from bot.engine.formatting import long_label, range_label, short_label
+from bot.engine.formatting import format_value, long_label, range_label, short_label
 from bot.engine.periods import month_label, parse_period
 from bot.engine.timewords import TimeAsk
 
@@ -305,3 +305,23 @@ def sum_kind(selected: list[Row]) -> str:
     lead = "At least" if words == {"at least"} else "About"
     which = ", ".join(f.replace("_", " ") for f in inexact)
     return f"{lead} (a total that includes {which} figures): "
+
+
+def later_partial(time: TimeAsk, selected: list[Row], rows: list[Row], unit: str) -> str | None:
+    """ "Latest" is the latest complete period; a part of a later one is said beside it, with how
+    far it runs, so "this year" never hides the newest figures."""
+    if time.kind not in ("none", "latest") or not selected or not rows:
+        return None
+    newest = rows[-1]
+    if not newest.partial or newest in selected or newest.period <= selected[-1].period:
+        return None
+    through = (
+        f" run only through {short_label(newest.partial_through)}"
+        if newest.partial_through
+        else " are partial"
+    )
+    value = format_value(newest.value, unit)
+    return (
+        f"The figures for {short_label(newest.period)}{through}: {value}; "
+        "the latest complete period is the one answered."
+    )
