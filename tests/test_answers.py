@@ -199,3 +199,14 @@ def test_latest_says_how_far_a_newer_partial_period_runs(engine):
         f"The figures for FY2026 run only through Nov 2025: {newest.value_text}; "
         "the latest complete period is the one answered."
     )
+
+
+def test_press_counts_published_as_lower_bounds_give_the_range_with_each_source(engine):
+    answer = engine.ask("deaths at the border 2022")
+    assert answer.headline.startswith(
+        "Published figures for FY2022 (Oct 2021–Sep 2022) range from "
+    )
+    published = [answer.value] + [d.value for d in answer.sources_differ if d.period == "FY2022"]
+    assert answer.value == min(published) and len(published) > 1
+    assert any("lower bound" in n for n in answer.notices)
+    assert not engine.ask("deaths at the border 2018").headline.startswith("Published figures")

@@ -13,7 +13,7 @@ from bot.engine.answer import Answer, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
-from bot.engine.disagreements import sources_differ
+from bot.engine.disagreements import published_range, sources_differ
 from bot.engine.formatting import format_value, long_label, short_label
 from bot.engine.operations import (
     AVERAGES,
@@ -339,6 +339,8 @@ class Engine:
             answer.sources_differ = sources_differ(
                 self.db, self.metrics, self.sources, command, selected, years
             )
+        if len(selected) == 1:
+            published_range(answer, selected[0])
 
 
 def _question_for(command: Command, time: TimeAsk) -> str:

@@ -1,7 +1,7 @@
 """Sources differ: other sources' and versions' values for the asked periods, and related measures
 of the same thing in the same years, shown beside the answer's own figures, never hidden."""
 
-from bot.engine.answer import Disagreement, SourceRef
+from bot.engine.answer import Answer, Disagreement, SourceRef
 from bot.engine.command import Command
 from bot.engine.db import StatsDB
 from bot.engine.formatting import format_value
@@ -60,3 +60,25 @@ def sources_differ(
         value_text = format_value(value, metrics[metric]["unit"])
         differ.append(Disagreement(period, value, value_text, sources[source_id], note))
     return differ
+
+
+def published_range(answer: Answer, row: Row) -> None:
+    """A figure published only as "at least …" beside other published figures for the same period
+    (press counts of deaths): the headline gives the range with each source, and the value is the
+    lowest, flagged as a lower bound."""
+    if "lower_bound" not in row.flags or not answer.sources:
+        return
+    figures = [(row.value, answer.value_text, answer.sources[0].publisher)]
+    figures += [
+        (d.value, d.value_text, d.source.publisher)
+        for d in answer.sources_differ
+        if d.period == row.period
+    ]
+    if len(figures) < 2:
+        return
+    low, high = min(figures), max(figures)
+    answer.value, answer.value_text = low[0], low[1]
+    answer.headline = (
+        f"Published figures for {answer.period} range from {low[1]} ({low[2]}) to {high[1]} "
+        f"({high[2]}): {answer.headline}"
+    )
