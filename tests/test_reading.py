@@ -217,6 +217,8 @@ def test_two_administrations_are_compared_range_by_range_with_yearly_averages(en
     )
     assert f"{obama / 8:,.1f} a year vs {trump / 4:,.1f} a year" in answer.headline
     assert answer.params["ranges"][0] == ["the Obama administration", 2009, 2016]
+    marked = {p.period for p in answer.series if p.highlight}
+    assert {"FY2009", "FY2016", "FY2017", "FY2020"} <= marked and "FY2021" not in marked
 
 
 def test_a_ranking_lists_the_top_published_values_and_leaves_other_out(engine):

@@ -7,6 +7,7 @@ approximated.
 
 import calendar
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.engine.answer import Answer, Point
 from bot.engine.formatting import PERCENT_UNITS, format_value, short_label
@@ -147,6 +148,8 @@ def compare_ranges(
     answer.notices = list(dict.fromkeys([*first.notices, *answer.notices]))
     answer.caveats = list(dict.fromkeys([*first.caveats, *answer.caveats]))
     answer.params = {"ranges": [[label, a, b] for label, a, b in ranges]}
+    asked = {p.period for part in parts for p in part.series if p.highlight}
+    answer.series = [replace(p, highlight=p.period in asked) for p in answer.series]
     answer.change = None
     answer.interpretation = answer.interpretation.replace(
         answer.period, " vs ".join(p.period for p in parts)

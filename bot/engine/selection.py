@@ -96,8 +96,8 @@ def span_label(selected: list[Row]) -> str:
     """A run of periods as one label; whole fiscal years of months read as fiscal years."""
     first, last = selected[0], selected[-1]
     if parse_period(first.period).kind == "month":
-        years = sorted({r.fiscal_year for r in selected})
-        whole = len(selected) == 12 * len(years) and first.period.endswith("-10")
+        years = sorted({r.fiscal_year for r in selected if r.fiscal_year is not None})
+        whole = years and len(selected) == 12 * len(years) and first.period.endswith("-10")
         if not whole:
             return f"{short_label(first.period)}–{short_label(last.period)}"
         first_fy, last_fy = f"FY{years[0]}", f"FY{years[-1]}"
