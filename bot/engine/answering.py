@@ -103,9 +103,7 @@ class Engine:
                 if reason := average(answer, operation, command.aggregate):
                     return cannot_serve(reading, catalog, self.data_version, reason)
             elif operation in RECORDS:
-                rows, _ = self.run(command, intent.params)
-                series = [(r.period, r.value, r.partial) for r in rows]
-                answer = record(answer, operation, series, answer_at)
+                answer = self._record(answer, operation, intent, question, catalog)
         answer.unused_words = list(reading.unused)
         if reading.unused:
             answer.interpretation += f" · words not used: {', '.join(reading.unused)}"
@@ -124,11 +122,7 @@ class Engine:
             return cannot_serve(reading, catalog, self.data_version, reason)
         if name is None:  # no breakdown named: the most of the series' own periods
             answer = self.answer(intent, question, catalog)
-            rows, _ = self.run(command, intent.params)
-            series = [(r.period, r.value, r.partial) for r in rows]
-            return record(
-                answer, "record", series, partial(self._answer_at, intent, question, catalog)
-            )
+            return self._record(answer, "record", intent, question, catalog)
 
         def answer_for(value: str) -> Answer:
             return self.answer(
@@ -139,6 +133,16 @@ class Engine:
         if isinstance(ranked, str):
             return cannot_serve(reading, catalog, self.data_version, ranked)
         return ranked
+
+    def _record(
+        self, answer: Answer, operation: str, intent: Intent, question: str, catalog: Catalog
+    ) -> Answer:
+        """The highest or lowest period of the whole series (with the same filters)."""
+        rows, _ = self.run(catalog.commands[intent.command], intent.params)
+        series = [(r.period, r.value, r.partial) for r in rows]
+        return record(
+            answer, operation, series, partial(self._answer_at, intent, question, catalog)
+        )
 
     def _equal_with_the_period(
         self, reading: Reading, intent: Intent, answer: Answer, question: str, catalog: Catalog

@@ -183,6 +183,11 @@ class Words:
     content: list[str]
     at: list[int]  # position in `all` of each content word
 
+    @property
+    def named(self) -> set[int]:
+        """Positions inside a vocabulary phrase."""
+        return {p for h in self.hits for p in h.positions}
+
 
 def question_words(text: str, time: TimeAsk, vocabulary: Vocabulary) -> Words:
     """Content words are what is not filler; a country's demonym reads as the country's name."""
@@ -207,14 +212,14 @@ def _choice_blocks(
     """Breakdown words of other commands left in the question, longest phrase first."""
     phrases = catalog_words(catalog, filler).choices
     longest = max((len(k) for k in phrases), default=1)
-    named = {p for h in words.hits for p in h.positions}
+    taken = used | words.named
     blocks: list[Block] = []
     at = 0
     while at < len(words.content):
         for size in range(min(longest, len(words.content) - at), 0, -1):
             found = phrases.get(tuple(words.content[at : at + size]))
             spots = set(words.at[at : at + size])
-            if found and not spots & (used | named):
+            if found and not spots & taken:
                 blocks.append(Block(" ".join(words.content[at : at + size]), *found))
                 at += size
                 break
@@ -248,34 +253,33 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     own = own_words(best.command, filler)
     blocks, operations = _unserved(words.hits, used, fillers, own)
     blocks += tuple(_choice_blocks(words, used, catalog, filler))
-    blocks += tuple(_measure_blocks(words, used, catalog, best.command, vocabulary))
+    blocks += tuple(_measure_blocks(words, used, catalog, own, vocabulary))
     if time.unread:
         blocks += (Block("", "time", time.unread),)
     numbers = [w for i, w in enumerate(words.content) if words.at[i] not in used and _number(w)]
     blocks += tuple(Block(n, "number", n) for n in numbers)
     blocks = tuple(dict.fromkeys(blocks))
-    named = {p for h in words.hits for p in h.positions}
+    taken = used | words.named
     unused = tuple(
-        dict.fromkeys(w for i, w in enumerate(words.content) if words.at[i] not in used | named)
+        dict.fromkeys(w for i, w in enumerate(words.content) if words.at[i] not in taken)
     )
     suggestions = tuple(rivals) if confidence < 0.75 or blocks else ()
     return Reading(question, intent, suggestions, time, blocks, unused, operations, equals)
 
 
 def _measure_blocks(
-    words: Words, used: set[int], catalog: Catalog, chosen: Command, vocabulary: Vocabulary
+    words: Words, used: set[int], catalog: Catalog, own: frozenset[str], vocabulary: Vocabulary
 ) -> list[Block]:
     """Words that name what other commands count ("gotaways", "asylum") left over by the chosen
     one: its figure would answer a different question. Words many measures share ("people",
     "cases") and the chosen command's own title words never block."""
     filler = vocabulary.filler
     known = catalog_words(catalog, filler).measures - vocabulary.generic
-    own = own_words(chosen, filler)
-    named = {p for h in words.hits for p in h.positions}
+    taken = used | words.named
     return [
         Block(word, "measure", word)
         for i, word in enumerate(words.content)
-        if words.at[i] not in used | named and word in known and word not in own
+        if words.at[i] not in taken and word in known and word not in own
     ]
 
 

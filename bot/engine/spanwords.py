@@ -9,6 +9,8 @@ it cannot cover. Terms start at the first full month after an inauguration (20 J
 import re
 from dataclasses import dataclass
 
+from bot.engine.periods import fiscal_year_of_month
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -133,9 +135,7 @@ def _number(word: str) -> int:
 
 
 def _fiscal_year(month: str) -> int:
-    """October starts the next fiscal year: 2020-10 is in FY2021."""
-    year, number = int(month[:4]), int(month[5:])
-    return year + 1 if number >= 10 else year
+    return fiscal_year_of_month(int(month[:4]), int(month[5:]))
 
 
 def _add_months(month: str, count: int) -> str:
