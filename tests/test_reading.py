@@ -237,3 +237,10 @@ def test_words_that_fit_two_series_go_to_the_one_with_the_asked_year_and_say_so(
     assert "Apprehensions" in answer.sql_params.values()  # the same quantity, from another table
     refused = engine.ask("deportations 2025")  # only dated claims have 2025: they never stand in
     assert refused.value is None
+
+
+def test_a_place_is_offered_only_commands_broken_down_by_it(engine):
+    assert (
+        engine.ask("encounters in Cochise County 2023").suggested_commands == []
+    )  # no look-alikes
+    assert engine.ask("green cards in California 2023").suggested_commands == ["encounters"]

@@ -153,13 +153,16 @@ def _reason(block: Block, command: Command, catalog: Catalog) -> str:
 
 
 def _who_can(blocks: tuple[Block, ...], catalog: Catalog, chosen: Command) -> list[str]:
-    """Commands whose own breakdowns or words cover a blocked phrase, best first (at most 3)."""
+    """Commands whose own breakdowns or words cover a blocked phrase, best first (at most 3).
+    A place is served only by a breakdown: a command's words that merely look alike ("county",
+    "judge count") are no answer to it."""
     found: list[str] = []
     for block in blocks:
+        places = block.kind in ("state", "country", "place")
         for command in catalog:
             if command.name == chosen.name or command.name in found:
                 continue
-            said = _says(command, block.phrase) or _says(command, block.meaning)
+            said = not places and (_says(command, block.phrase) or _says(command, block.meaning))
             if _breaks_down_by(command, block.meaning) or said:
                 found.append(command.name)
     return found[:3]
