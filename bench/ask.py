@@ -1,5 +1,6 @@
 """Benchmark: reading a question, question -> Answer (also one padded with 100,000 junk characters), chart render
-(in this process and in a chart worker process, as the bot draws), cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process.
+(in this process, its CPU time, and in a chart worker process, as the bot draws), cached chart, glossary autocomplete per keystroke, and a cold `immistats ask` process
+(with its bytecode compiled, and as this environment runs it).
 
 Prints figures (p50/p95 in ms); asserts nothing. The same prepared query run through raw sqlite3
 is printed beside the engine so the overhead of reading, sandboxing and answering is visible.
@@ -12,10 +13,12 @@ figures are too few to quote.
 
 import argparse
 import math
+import os
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 from bot import paths
@@ -39,13 +42,28 @@ QUESTIONS = [
 ]
 
 
-def timed(function, rounds: int) -> list[float]:
+def timed(function, rounds: int, clock=time.perf_counter) -> list[float]:
+    """Milliseconds per call: wall time, or with clock=time.thread_time the CPU this thread used
+    (what a chart costs a worker, whatever else the machine is doing)."""
     times = []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = clock()
         function()
-        times.append((time.perf_counter() - started) * 1000)
+        times.append((clock() - started) * 1000)
     return times
+
+
+def cold_cli(rounds: int, compiled: bool) -> list[float]:
+    """Wall time of a fresh `immistats ask` process. compiled: with its modules' bytecode already
+    written (as pip leaves an install, or any second run), in a folder of its own; otherwise as
+    this environment runs it (PYTHONDONTWRITEBYTECODE=1 here compiles every module each time)."""
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "bot.cli", "ask", "terminations in 2023"]
+    if compiled:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="immistats-pyc-")
+        subprocess.run(command, capture_output=True, check=True, env=env)
+    return timed(lambda: subprocess.run(command, capture_output=True, check=True, env=env), rounds)
 
 
 def report(label: str, times: list[float]) -> float:
@@ -95,8 +113,13 @@ def main() -> None:
 
     answer = engine.ask("terminations in 2023")
     monthly = engine.ask("monthly encounters 2023")
+    compared = engine.ask("deportations obama vs trump")
+    render_chart(answer)  # the first chart loads matplotlib and opens the fonts
     report("chart render, 8 bars", timed(lambda: render_chart(answer), charts))
     report("chart render, 24-month line", timed(lambda: render_chart(monthly), charts))
+    for label, drawn in (("8 bars", answer), ("24-month line", monthly), ("30 bars", compared)):
+        cpu = timed(lambda drawn=drawn: render_chart(drawn), charts, clock=time.thread_time)
+        report(f"  chart CPU, {label}", cpu)
     workers = ChartWorkers(1)
     workers.start()
     report("chart drawn in a worker process, 8 bars", timed(lambda: workers.draw(answer), charts))
@@ -110,15 +133,8 @@ def main() -> None:
     keystrokes = [t for p in prefixes for t in timed(lambda p=p: glossary.suggest(p), rounds // 10)]
     report("glossary suggest, one keystroke (7 prefixes)", keystrokes)
 
-    cold = timed(
-        lambda: subprocess.run(
-            [sys.executable, "-m", "bot.cli", "ask", "terminations in 2023"],
-            capture_output=True,
-            check=True,
-        ),
-        cold_runs,
-    )
-    report("cold `immistats ask` process", cold)
+    report("cold `immistats ask` process, bytecode compiled", cold_cli(cold_runs, compiled=True))
+    report("cold `immistats ask` process, as run here", cold_cli(cold_runs, compiled=False))
     service.close()
     print(f"(question -> Answer p50 {ask_p50:.2f} ms)")
 

@@ -17,6 +17,7 @@ from bot.engine.answer import Answer, Point, SourceRef
 from bot.render import chart
 from bot.render.alt_text import alt_text
 from bot.render.chart import cached_chart, render_chart
+from bot.render.chart_axes import X_LABEL_GID, Y_LABEL_GID
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ACCENT_RGB = (0xC2, 0x41, 0x0C)
@@ -130,6 +131,15 @@ def drawn(answer: Answer):
     return fig
 
 
+def axis_labels(fig, gid: str) -> list:
+    """The x or y labels of the chart's axis (drawn as texts of the axes, see chart_axes)."""
+    return [t for t in fig.axes[0].texts if t.get_gid() == gid]
+
+
+def y_labels(fig) -> list[str]:
+    return [t.get_text() for t in axis_labels(fig, Y_LABEL_GID)]
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     chart._cache.clear()
@@ -174,31 +184,31 @@ def test_partial_period_changes_the_drawing_and_is_explained():
 
 
 def test_y_ticks_are_readable_for_counts_millions_and_percentages():
-    counts = [t.get_text() for t in drawn(bar_answer()).axes[0].get_yticklabels()]
+    counts = y_labels(drawn(bar_answer()))
     assert "150,000" in counts
     millions = bar_answer()
     millions.series = [replace(p, value=p.value * 20) for p in millions.series]
-    labels = [t.get_text() for t in drawn(millions).axes[0].get_yticklabels()]
+    labels = y_labels(drawn(millions))
     assert labels[0] == "0" and all(label.endswith("M") for label in labels[1:])
     assert len(set(labels)) == len(labels)  # enough decimals to tell ticks apart
-    rates = [t.get_text() for t in drawn(rate_answer()).axes[0].get_yticklabels()]
+    rates = y_labels(drawn(rate_answer()))
     assert rates and all(label.endswith("%") for label in rates)
     assert drawn(rate_answer()).axes[0].get_ylabel() == "Percent"
 
 
 def test_x_labels_are_thinned_but_keep_the_highlighted_period():
     fig = drawn(monthly_answer(60))
-    labels = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    labels = axis_labels(fig, X_LABEL_GID)
     assert 5 <= len(labels) <= 25
     highlighted = [t for t in labels if t.get_text() == "Dec 2023"]
     assert highlighted and highlighted[0].get_fontweight() == "bold"
     assert all(t.get_rotation() == 45 for t in labels)  # 'May 2024' would collide flat
     # Parallel 45° labels dx pixels apart are dx·sin 45° apart: more than a line of text.
     ax = fig.axes[0]
-    xs = [ax.transData.transform((tick, 0))[0] for tick in ax.get_xticks()]
+    xs = [ax.transData.transform((t.get_position()[0], 0))[0] for t in labels]
     line_px = labels[0].get_fontsize() * fig.dpi / 72
     assert min(b - a for a, b in itertools.pairwise(xs)) * 0.7071 > 1.2 * line_px
-    years = [t.get_text() for t in drawn(rate_answer(25)).axes[0].get_xticklabels()]
+    years = [t.get_text() for t in axis_labels(drawn(rate_answer(25)), X_LABEL_GID)]
     assert years == [f"FY{y}" for y in range(2001, 2026)]  # 25 bars: every one labelled
 
 
@@ -315,7 +325,7 @@ def test_missing_years_leave_a_marked_gap_not_a_silent_join():
     answer.series = [p for p in answer.series if p.period not in {"FY2016", "FY2017", "FY2018"}]
     fig = drawn(answer)
     ax = fig.axes[0]
-    ticks = dict(zip([t.get_text() for t in ax.get_xticklabels()], ax.get_xticks(), strict=True))
+    ticks = {t.get_text(): t.get_position()[0] for t in axis_labels(fig, X_LABEL_GID)}
     assert ticks["FY2019"] - ticks["FY2015"] == 4  # three empty slots between them
     assert "no data" in [t.get_text() for t in ax.texts]
     assert "no data between FY2015 and FY2019" in alt_text(answer)
@@ -353,3 +363,35 @@ def test_source_line_prefers_the_original_over_a_press_copy():
 )
 def test_data_version_is_printed_on_the_card(version, shown):
     assert shown in [t.get_text() for t in drawn(bar_answer(version=version)).texts]
+
+
+@pytest.mark.parametrize(
+    "make", [bar_answer, monthly_answer, rate_answer], ids=["bars", "months", "rate"]
+)
+def test_every_word_is_on_the_card_and_clear_of_the_plot(make):
+    """The layout is computed, not found by drawing: title, legend, unit, axis labels and the
+    source line each keep to their own band."""
+    answer = make()
+    answer.chart_title = "Removals by all DHS components (DHS Yearbook to FY2019, OHSS after)"
+    fig = drawn(answer)
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    plot = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in [*fig.texts, *ax.texts, fig._suptitle]]
+    for box in boxes:
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+        assert box.y0 >= 0 and box.y1 <= fig.bbox.height
+    title = fig._suptitle.get_window_extent(renderer)
+    legend = ax.get_legend()
+    if legend is not None:
+        band = legend.get_window_extent(renderer)
+        assert title.y0 > band.y1 and band.y0 >= plot.y1 - 1
+    assert title.y0 > plot.y1
+    source = next(t for t in fig.texts if t.get_text().startswith("Source:"))
+    floor = source.get_window_extent(renderer).y1
+    for label in axis_labels(fig, X_LABEL_GID):
+        box = label.get_window_extent(renderer)
+        assert floor < box.y0 and box.y1 < plot.y0
+    unit = ax.yaxis.label.get_window_extent(renderer)
+    for label in axis_labels(fig, Y_LABEL_GID):
+        box = label.get_window_extent(renderer)
+        assert unit.x1 < box.x0 and box.x1 < plot.x0

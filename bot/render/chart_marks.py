@@ -26,6 +26,8 @@ from bot.render.chart_style import (
     Placement,
 )
 
+BAR_WIDTH = 0.72  # of a period's slot
+
 
 def bar_colour(point: Point, any_highlight: bool) -> str:
     if point.highlight:
@@ -79,15 +81,18 @@ def draw_bars(ax: Axes, points: list[Point], slots: list[int], unit: str) -> lis
     from matplotlib.patches import Patch
 
     any_highlight = any(p.highlight for p in points)
-    for x, point in zip(slots, points, strict=True):
-        colour = bar_colour(point, any_highlight)
-        if point.partial:
-            ax.bar(x, point.value, width=0.72, color=colour, alpha=0.45, zorder=2)
-            ax.bar(x, point.value, width=0.72, fill=False, hatch="///", edgecolor=colour, zorder=3)
-        else:
-            ax.bar(x, point.value, width=0.72, color=colour, zorder=2)
-        if point.highlight and _few_highlights(points):
-            _value_label(ax, x, point, unit, ((0, 4), "center", "bottom"))
+    whole = [(x, p) for x, p in zip(slots, points, strict=True) if not p.partial]
+    partial = [(x, p) for x, p in zip(slots, points, strict=True) if p.partial]
+    if whole:
+        _solid_bars(ax, whole, any_highlight)
+    if partial:  # one or two: as matplotlib's own bars, whose hatching takes the bar's colour
+        xs, values, colours = _bar_columns(partial, any_highlight)
+        ax.bar(xs, values, width=BAR_WIDTH, color=colours, alpha=0.45, zorder=2)
+        ax.bar(xs, values, width=BAR_WIDTH, fill=False, hatch="///", edgecolor=colours, zorder=3)
+    if _few_highlights(points):
+        for x, point in zip(slots, points, strict=True):
+            if point.highlight:
+                _value_label(ax, x, point, unit, ((0, 4), "center", "bottom"))
     if not any(p.partial for p in points):
         return []
     sample = BASE if not any_highlight else MUTED
@@ -99,6 +104,33 @@ def draw_bars(ax: Axes, points: list[Point], slots: list[int], unit: str) -> lis
             label=f"Hatched: {partial_word(points)}",
         )
     ]
+
+
+def _solid_bars(ax: Axes, bars: list[tuple[int, Point]], any_highlight: bool) -> None:
+    """All the whole periods' bars as one artist: a Rectangle per bar costs a millisecond each
+    to add and to draw (a 30-year series spent a third of its chart there). The axis limits are
+    set from the values, so the bars need not widen them."""
+    from matplotlib.collections import PolyCollection
+
+    half = BAR_WIDTH / 2
+    outlines = [
+        ((x - half, 0), (x - half, p.value), (x + half, p.value), (x + half, 0)) for x, p in bars
+    ]
+    colours = [bar_colour(p, any_highlight) for _, p in bars]
+    ax.add_collection(
+        PolyCollection(outlines, facecolors=colours, edgecolors="none", linewidths=0, zorder=2),
+        autolim=False,
+    )
+
+
+def _bar_columns(
+    bars: list[tuple[int, Point]], any_highlight: bool
+) -> tuple[list[int], list[float], list[str]]:
+    return (
+        [x for x, _ in bars],
+        [p.value for _, p in bars],
+        [bar_colour(p, any_highlight) for _, p in bars],
+    )
 
 
 def draw_line(ax: Axes, points: list[Point], slots: list[int], unit: str) -> list:

@@ -6,6 +6,7 @@ MIN_SLOTS = 6  # a series shorter than this is drawn at this many bars' spacing
 MAX_SLOTS = 240  # beyond this many periods from first to last, points are simply drawn side by side
 PLOT_PX = 700  # width of the plot area inside the card, less the y axis labels
 TITLE_LINES = 2
+FOOTER_BAND = 0.06  # of the card's height, kept for the source line under the plot
 ALT_TEXT_LIMIT = 1000
 CACHE_SIZE = 128
 

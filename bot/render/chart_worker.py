@@ -3,11 +3,11 @@
 Imported only in the workers (see chart_pool), so the bot's own process never loads matplotlib.
 """
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-from bot.engine.answer import Answer
+from bot.engine.answer import Answer, Point, SourceRef
 from bot.render.chart import render_chart
+from bot.render.chart_canvas import renderer
+
+WARM_UP_SOURCE = SourceRef("warm-up", "Publisher", "A publication", "", "2025-01-01", "official")
 
 
 def draw(answer: Answer) -> bytes:
@@ -15,9 +15,26 @@ def draw(answer: Answer) -> bytes:
 
 
 def warm_up() -> None:
-    """Fill the font and text-layout caches once, so the first real chart is not the slow one."""
-    figure = Figure(figsize=(2, 1), dpi=50)
-    FigureCanvasAgg(figure)
-    figure.suptitle("warm-up 0123456789")
-    figure.add_subplot().bar([0, 1], [1, 2])
-    figure.canvas.draw()
+    """Draw a bar chart and a line chart, so that matplotlib is loaded, its fonts opened and the
+    digits, month names and common words already measured before the first real chart."""
+    renderer()
+    for kind, labels in (
+        ("bar", [f"FY{year}" for year in range(2015, 2025)]),
+        ("line", [f"{month} 2024" for month in ("Jan", "Feb", "Mar", "Apr", "May", "Jun")]),
+    ):
+        series = [
+            Point(label, label, 1000.0 * (i + 1), partial=i == len(labels) - 1, highlight=i == 2)
+            for i, label in enumerate(labels)
+        ]
+        answer = Answer(
+            "warm-up 0123456789",
+            True,
+            command="warm-up",
+            title="Warm-up chart",
+            unit="people",
+            chart_kind=kind,
+            series=series,
+            sources=[WARM_UP_SOURCE],
+            data_version="warm-up",
+        )
+        render_chart(answer)
