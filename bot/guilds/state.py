@@ -9,16 +9,12 @@ half-written, and a restart finds everything. Members' questions are kept for a 
 (README: Privacy), and a server's moderators can remove everything of their server at once.
 """
 
-import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.guilds.migrations import MIGRATIONS, statements
 from bot.guilds.records import (
-    MAX_QUESTION_KEPT,
-    MAX_REASON,
     AuditEntry,
     Forgotten,
     GuildCommand,
@@ -27,11 +23,15 @@ from bot.guilds.records import (
     Wanted,
     question_key,
 )
-from bot.guilds.state_backend import Backend, Connection, Listener
+from bot.guilds.state_access import DAY
+from bot.guilds.state_backend import Backend, Listener
+from bot.guilds.state_commands import CommandsState
+from bot.guilds.state_notes import NotesState
 from bot.settings import SettingsError, keep_questions_days
 
 # The records are named here too: the rest of the bot imports them with the store.
 __all__ = [
+    "DAY",
     "AuditEntry",
     "Forgotten",
     "GuildCommand",
@@ -41,7 +41,6 @@ __all__ = [
     "Wanted",
     "question_key",
 ]
-DAY = 24 * 60 * 60.0
 
 
 def open_backend(location: Path | str) -> Backend:
@@ -59,9 +58,10 @@ def open_backend(location: Path | str) -> Backend:
     return SqliteBackend(Path(location))
 
 
-class StateStore:
+class StateStore(CommandsState, NotesState):
     """One interface whichever database holds the state; `on_change` hears of every committed
-    change, including those other processes make on a shared PostgreSQL."""
+    change, including those other processes make on a shared PostgreSQL. Servers' commands and
+    their audit log are in CommandsState, members' questions and reports in NotesState."""
 
     def __init__(
         self,
@@ -95,16 +95,6 @@ class StateStore:
         for (guild_id,) in rows:
             self._tell(guild_id)
 
-    @contextmanager
-    def _change(self, guild_id: int) -> Iterator[Connection]:
-        """One transaction that every listener, in every process, hears of once committed."""
-        with self._backend.transaction() as conn:
-            yield conn
-            self._backend.announce(conn, guild_id)
-
-    def _read(self, sql: str, params: tuple) -> list[tuple]:
-        return self._backend.read(sql, params)
-
     def schema_version(self) -> int:
         with self._backend.transaction() as conn:
             return self._backend.locked_version(conn)
@@ -125,179 +115,6 @@ class StateStore:
 
     def close(self) -> None:
         self._backend.close()
-
-    # --- guild commands ----------------------------------------------------------------------
-
-    def commands(self, guild_id: int) -> list[GuildCommand]:
-        rows = self._read(
-            "select guild_id, name, toml, updated_by, updated_at from guild_commands "
-            "where guild_id = ? order by name",
-            (guild_id,),
-        )
-        return [GuildCommand(*row) for row in rows]
-
-    def command(self, guild_id: int, name: str) -> GuildCommand | None:
-        rows = self._read(
-            "select guild_id, name, toml, updated_by, updated_at from guild_commands "
-            "where guild_id = ? and name = ?",
-            (guild_id, name),
-        )
-        return GuildCommand(*rows[0]) if rows else None
-
-    def add(self, guild_id: int, name: str, toml: str, user_id: int) -> None:
-        now = self.clock()
-        with self._change(guild_id) as conn:
-            if self._exists(conn, guild_id, name):
-                raise StateError(f"this server already has a command named '{name}'")
-            conn.execute(
-                "insert into guild_commands values (?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, name, toml, user_id, now, user_id, now),
-            )
-            self._audit(conn, guild_id, user_id, "add", name, None, toml, now)
-
-    def edit(self, guild_id: int, name: str, toml: str, user_id: int) -> None:
-        now = self.clock()
-        with self._change(guild_id) as conn:
-            before = self._toml(conn, guild_id, name)
-            conn.execute(
-                "update guild_commands set toml = ?, updated_by = ?, updated_at = ? "
-                "where guild_id = ? and name = ?",
-                (toml, user_id, now, guild_id, name),
-            )
-            self._audit(conn, guild_id, user_id, "edit", name, before, toml, now)
-
-    def remove(self, guild_id: int, name: str, user_id: int) -> None:
-        now = self.clock()
-        with self._change(guild_id) as conn:
-            before = self._toml(conn, guild_id, name)
-            conn.execute(
-                "delete from guild_commands where guild_id = ? and name = ?", (guild_id, name)
-            )
-            self._audit(conn, guild_id, user_id, "remove", name, before, None, now)
-
-    def history(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        rows = self._read(
-            "select id, guild_id, user_id, action, name, before_toml, after_toml, at "
-            "from audit_log where guild_id = ? order by id desc limit ?",
-            (guild_id, limit),
-        )
-        return [AuditEntry(*row) for row in rows]
-
-    @staticmethod
-    def _exists(conn: Connection, guild_id: int, name: str) -> bool:
-        return bool(
-            conn.execute(
-                "select 1 from guild_commands where guild_id = ? and name = ?", (guild_id, name)
-            ).fetchone()
-        )
-
-    @staticmethod
-    def _toml(conn: Connection, guild_id: int, name: str) -> str:
-        row = conn.execute(
-            "select toml from guild_commands where guild_id = ? and name = ?", (guild_id, name)
-        ).fetchone()
-        if row is None:
-            raise StateError(f"this server has no command named '{name}'")
-        return row[0]
-
-    @staticmethod
-    def _audit(
-        conn: Connection,
-        guild_id: int,
-        user_id: int,
-        action: str,
-        name: str,
-        before: str | None,
-        after: str | None,
-        at: float,
-    ) -> None:
-        conn.execute(
-            "insert into audit_log (guild_id, user_id, action, name, before_toml, after_toml, at) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, user_id, action, name, before, after, at),
-        )
-
-    # --- questions nothing answered: no member's id, kept `keep_days` after last asked
-
-    def _expired_before(self) -> float:
-        return self.clock() - self.keep_days * DAY
-
-    def record_unanswered(self, guild_id: int, question: str) -> None:
-        key = question_key(question)
-        if not key:
-            return
-        now = self.clock()
-        with self._backend.transaction() as conn:
-            self._forget_expired(conn)
-            conn.execute(
-                "insert into wanted_questions values (?, ?, ?, 1, ?, ?) "
-                "on conflict (guild_id, question_key) do update set "
-                "times = wanted_questions.times + 1, last_at = excluded.last_at, "
-                "question = excluded.question",
-                (guild_id, key, question.strip()[:MAX_QUESTION_KEPT], now, now),
-            )
-
-    def wanted(self, guild_id: int, limit: int = 20) -> list[Wanted]:
-        rows = self._read(
-            "select question, times, last_at from wanted_questions "
-            "where guild_id = ? and last_at >= ? order by times desc, last_at desc limit ?",
-            (guild_id, self._expired_before(), limit),
-        )
-        return [Wanted(*row) for row in rows]
-
-    def forget_expired(self) -> None:
-        """Remove the questions and reports older than `keep_days`: done at every start and with
-        every new question or report; reads never show an expired one meanwhile."""
-        with self._backend.transaction() as conn:
-            self._forget_expired(conn)
-
-    def _forget_expired(self, conn: Connection) -> None:
-        before = self._expired_before()
-        conn.execute("delete from wanted_questions where last_at < ?", (before,))
-        conn.execute("delete from reports where at < ?", (before,))
-
-    # --- reports of answers that look wrong: no member's id, kept `keep_days`
-
-    def add_report(
-        self,
-        guild_id: int | None,
-        *,
-        command: str,
-        params: dict[str, object],
-        data_version: str,
-        question: str,
-        reason: str,
-    ) -> int:
-        """Store a report; its number, for the member's thanks and the maintainers' list."""
-        with self._backend.transaction() as conn:
-            self._forget_expired(conn)
-            row = conn.execute(
-                "insert into reports (guild_id, command, params, data_version, question, "
-                "reason, at) values (?, ?, ?, ?, ?, ?, ?) returning id",
-                (
-                    guild_id,
-                    command,
-                    json.dumps(params, sort_keys=True, default=str),
-                    data_version,
-                    question.strip()[:MAX_QUESTION_KEPT],
-                    reason.strip()[:MAX_REASON],
-                    self.clock(),
-                ),
-            ).fetchone()
-        return row[0]
-
-    def reports(self, guild_id: int | None = None, limit: int = 20) -> list[Report]:
-        """The newest reports first: one server's, or every server's (guild_id None)."""
-        where = "at >= ?" if guild_id is None else "at >= ? and guild_id = ?"
-        params: tuple = (self._expired_before(),)
-        if guild_id is not None:
-            params += (guild_id,)
-        rows = self._read(
-            "select id, guild_id, command, params, data_version, question, reason, at "
-            f"from reports where {where} order by id desc limit ?",
-            (*params, limit),
-        )
-        return [Report(r[0], r[1], r[2], json.loads(r[3]), *r[4:]) for r in rows]
 
     # --- a server's moderators take all of it away
 
