@@ -3,14 +3,14 @@
 A query comes from the form or a .toml file, goes through the same validator as commands/*.toml
 in CI (bot.guilds.moderation.validate: read-only sandbox, time and row caps, no shadowing), is answered
 once as a preview only the moderator sees, and is stored only on Confirm, with who and when in the
-audit log. Members ask it at once through /ask and /run: no slash-command re-sync.
+audit log. Members ask it at once through /ask and /run: no slash-command re-sync. What each
+change does once confirmed is in bot.app.moderator_changes; this module is the commands' doors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import logging
 from functools import partial
 from typing import Any, Literal
 
@@ -18,20 +18,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.answering import Prepared, answer_message, prepare
 from bot.app.command_form import FIELDS, form_toml, form_values
 from bot.app.context import BotContext, Interaction
+from bot.app.moderator_changes import forget, remove, review
 from bot.app.moderator_embeds import (
     FORGET_QUESTION,
     code,
-    forgotten_text,
     history_embed,
     history_text,
     list_embed,
-    preview_text,
-    refusal_text,
     reports_embed,
-    saved_text,
     show_embed,
     wanted_embed,
 )
@@ -42,14 +38,10 @@ from bot.app.moderator_views import (
     cancelled,
     check_moderator,
 )
-from bot.app.respond import Refused, edit, off_loop, send
-from bot.engine.catalog import Command
-from bot.guilds.catalogs import including
-from bot.guilds.moderation import Verdict, shadowing, validate
-from bot.guilds.state import GuildCommand, StateError
+from bot.app.respond import Refused, off_loop, send
+from bot.guilds.moderation import validate
+from bot.guilds.state import GuildCommand
 
-log = logging.getLogger("immistats.discord")
-ACTIONS = {False: "added", True: "edited"}
 MAX_COMMANDS = 100  # per server: keeps /commands list and /run's choices readable
 HISTORY_SHOWN = 15
 WANTED_SHOWN = 20
@@ -88,64 +80,7 @@ class Moderators(
             )
         return found
 
-    # ----- add and edit: form or file -> validate -> preview -> Confirm
-
-    async def _review(self, interaction: Interaction, toml: str, replacing: str | None) -> None:
-        """Validate against this server's catalog and the real database, then preview."""
-        guild_id = interaction.guild_id
-        catalogs, engine = self.bot.guild_catalogs, self.bot.service.engine
-        may_attach = interaction.app_permissions.attach_files
-
-        def check() -> tuple[Verdict, Prepared | None]:
-            catalog = catalogs.catalog(guild_id)
-            verdict = catalogs.validate(guild_id, toml, catalog, replacing=replacing)
-            if not verdict.ok or verdict.command is None:
-                return verdict, None
-            trial = including(catalog, verdict.command)
-            ask = partial(engine.ask_command, verdict.command.name, catalog=trial)
-            return verdict, prepare(ask, may_attach, self.bot.charts)
-
-        verdict, prepared = await off_loop(interaction, check, ephemeral=True)
-        editing = replacing is not None
-        if prepared is None or verdict.command is None:
-            raise Refused(refusal_text(verdict.problems, editing))
-        command = verdict.command
-        confirm = partial(self._save, command=command, toml=toml, replacing=replacing)
-        await send(
-            interaction,
-            content=preview_text(command, editing),
-            view=ConfirmView(interaction, confirm, cancelled),
-            ephemeral=True,
-            **answer_message(prepared, None),
-        )
-
-    async def _save(
-        self, interaction: Interaction, *, command: Command, toml: str, replacing: str | None
-    ) -> None:
-        """Confirm: store it in one transaction, unless another moderator took its name or an
-        alias since the preview; the server's catalog is rebuilt at its next question."""
-        guild_id, user_id = interaction.guild_id, interaction.user.id
-        assert guild_id is not None
-        catalogs, store = self.bot.guild_catalogs, self.bot.state
-        editing = replacing is not None
-
-        def save() -> list[str]:
-            if problems := shadowing(command, catalogs.catalog(guild_id), replacing):
-                return problems
-            try:
-                change = store.edit if editing else store.add
-                change(guild_id, command.name, toml, user_id)
-            except StateError as exc:
-                return [str(exc)]
-            catalogs.invalidate(guild_id)
-            return []
-
-        if problems := await off_loop(interaction, save, update=True):
-            text = refusal_text(problems, editing)
-            await edit(interaction, content=text, embeds=[], attachments=[], view=None)
-            return
-        log.info("guild %d: %s %r by %d", guild_id, ACTIONS[editing], command.name, user_id)
-        await edit(interaction, content=saved_text(command, editing), view=None)
+    # ----- add and edit: form or file -> validate -> preview -> Confirm (moderator_changes)
 
     async def _form_submitted(
         self,
@@ -157,13 +92,13 @@ class Moderators(
         base: GuildCommand | None,
     ) -> None:
         toml = form_toml(form, unit=unit, chart=chart, base=base.toml if base else None)
-        await self._review(interaction, toml, replacing=base.name if base else None)
+        await review(self.bot, interaction, toml, replacing=base.name if base else None)
 
     async def _file_submitted(
         self, interaction: Interaction, file: discord.Attachment, replacing: str | None
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._review(interaction, await read_toml(file), replacing)
+        await review(self.bot, interaction, await read_toml(file), replacing)
 
     @app_commands.command(name="add", description="Add a prepared query: a form, or a .toml file")
     @app_commands.describe(
@@ -225,7 +160,7 @@ class Moderators(
     @app_commands.autocomplete(name=stored_names)
     async def remove_command(self, interaction: Interaction, name: Name) -> None:
         stored = await self._stored(interaction, name)
-        confirm = partial(self._removed, name=stored.name)
+        confirm = partial(remove, self.bot, name=stored.name)
         await send(
             interaction,
             content=(
@@ -235,23 +170,6 @@ class Moderators(
             view=ConfirmView(interaction, confirm, cancelled, confirm_label="Remove"),
             ephemeral=True,
         )
-
-    async def _removed(self, interaction: Interaction, *, name: str) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        catalogs, store = self.bot.guild_catalogs, self.bot.state
-
-        def remove() -> str | None:
-            try:
-                store.remove(guild_id, name, interaction.user.id)
-            except StateError as exc:
-                return str(exc)
-            catalogs.invalidate(guild_id)
-            return None
-
-        problem = await off_loop(interaction, remove, update=True)
-        text = f"Not removed: {problem}." if problem else f"Removed {code(name)}."
-        await edit(interaction, content=text, view=None)
 
     # ----- reading: list, show, export, history, wanted
 
@@ -331,20 +249,11 @@ class Moderators(
         await send(
             interaction,
             content=FORGET_QUESTION,
-            view=ConfirmView(interaction, self._forget, cancelled, confirm_label="Remove all"),
+            view=ConfirmView(
+                interaction, partial(forget, self.bot), cancelled, confirm_label="Remove all"
+            ),
             ephemeral=True,
         )
-
-    async def _forget(self, interaction: Interaction) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        store = self.bot.state
-        forgotten = await off_loop(interaction, partial(store.forget_guild, guild_id), update=True)
-        self.bot.guild_catalogs.invalidate(guild_id)
-        log.info(
-            "guild %d: its state was removed (forget-server) by %d", guild_id, interaction.user.id
-        )
-        await edit(interaction, content=forgotten_text(forgotten), view=None)
 
 
 async def setup(bot: BotContext) -> None:
