@@ -12,6 +12,7 @@ only checks that the script still works. The figures are synthetic; nothing here
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -138,9 +139,16 @@ def main() -> None:
         if done.returncode:
             sys.exit(f"the import failed:\n{done.stderr}")
         seconds = float(done.stdout.strip().splitlines()[-1])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB -> MB
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = usage.ru_maxrss / 1024  # kB -> MB
+        cpu = usage.ru_utime + usage.ru_stime
         print(
             f"import: {seconds:.1f} s, {rows / seconds / 1e6:.2f} M rows/s, peak RSS {peak:,.0f} MB"
+        )
+        # Other work on the machine slows the wall clock; CPU seconds say what the import cost.
+        print(
+            f"  CPU {cpu:.1f} s (user + system), {rows / cpu / 1e6:.2f} M rows per CPU-second; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         print(f"  {size / seconds / 1e6:,.0f} MB of table files per second")
         written = sorted(data.iterdir())

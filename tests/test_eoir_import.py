@@ -131,7 +131,7 @@ def test_every_row_carries_the_release_date_and_the_record_says_what_was_set_asi
     assert record["release_date"] == "2026-04-01"
     assert record["B_TblProceeding.rows_rejected"] == str(expected.rejected["B_TblProceeding"])
     assert record["tbl_Court_Appln.rows_rejected"] == str(expected.rejected["tbl_Court_Appln"])
-    assert record["tbl_Court_Appln.nul_bytes_removed"] == str(expected.nul_bytes["tbl_Court_Appln"])
+    assert record["tbl_Court_Appln.nul_bytes_ignored"] == str(expected.nul_bytes["tbl_Court_Appln"])
     assert record["B_TblProceeding.rows_read"] == str(
         sum(1 for line in release[0]["EOIR Case Data/B_TblProceeding.csv"].splitlines()[1:])
         - expected.rejected["B_TblProceeding"]
@@ -143,7 +143,8 @@ def test_the_report_names_the_rows_set_aside_and_the_codes_not_decoded(imported,
     text = "\n".join(lines)
     rejected = release[1].rejected["B_TblProceeding"]
     assert f"B_TblProceeding: {rejected:,} rows with the wrong number of fields set aside" in text
-    assert "tbl_Court_Appln line" in text and "3 fields, not 6" in text
+    assert f"{rejected:,} with one field more than the header's 38" in text
+    assert "1 with fewer fields than the header's 6 (e.g. the row beginning '999999')" in text
     assert "not in the release's lookups: DEC_CODE/OTHER_COMP RMV K" in text
     assert "no rule matched" not in text  # every synthetic description has its rule
     assert "eoir_completions_by_court.csv.gz: new file" in text
@@ -190,31 +191,50 @@ def test_a_file_that_is_not_the_release_is_refused_plainly(tmp_path):
     assert "no B_TblProceeding.csv in the release" in str(failed.value)
 
 
-def test_a_long_and_a_short_row_that_balance_out_are_both_set_aside(release, tmp_path):
-    """The cleaner's fast check counts tabs per chunk: an extra trailing tab and a missing
-    field in one chunk cancel out; DuckDB refuses the short row and every line is checked."""
+def test_rows_of_every_wrong_width_are_set_aside_and_counted(release, tmp_path):
+    """A trailing empty field too many (which DuckDB alone would read as a right row), a missing
+    field, several fields too many (refused by the reader, with its line) and a line of spaces."""
     files, expected = release
     rows = files["EOIR Case Data/B_TblProceeding.csv"].split(b"\r\n")
     header = rows[0].split(b"\t")
-    # Without the generator's shifted rows (never counted anyway), the pair is the only defect.
-    proceedings = b"".join(r + b"\r\n" for r in rows if r.count(b"\t") == len(header) - 1)
+    # Without the generator's shifted rows (never counted anyway), these are the only defects.
+    proceedings = [r for r in rows if r.count(b"\t") == len(header) - 1]
     long_row = b"\t".join([b"990001", b"990001"] + [b""] * (len(header) - 2)) + b"\t"
     short_row = b"\t".join([b"990002", b"990002"] + [b""] * (len(header) - 3))
+    wide_row = b"\t".join([b"990003", b"990003"] + [b"X"] * len(header))
+    defects = [long_row, short_row, wide_row, b"   "]
     changed = dict(files)
-    changed["EOIR Case Data/B_TblProceeding.csv"] = (
-        proceedings + long_row + b"\r\n" + short_row + b"\r\n"
-    )
+    changed["EOIR Case Data/B_TblProceeding.csv"] = b"\r\n".join(proceedings + defects) + b"\r\n"
     data = tmp_path / "data"
     data.mkdir()
     lines: list[str] = []
     run_eoir_import(str(write_folder(changed, tmp_path / "release-2026-04-01")), data, lines.append)
     record = {r["item"]: r["value"] for r in read_table(data / "eoir_case_data_release.csv")}
-    assert record["B_TblProceeding.rows_rejected"] == "2"
-    assert any("checking every line" in line for line in lines)
+    assert record["B_TblProceeding.rows_rejected"] == "3"
+    assert record["B_TblProceeding.blank_lines"] == "1"
+    assert record["B_TblProceeding.rows_read"] == str(len(proceedings) - 1)
+    wide_line = len(proceedings) + 3  # the header is line 1
+    assert f"B_TblProceeding line {wide_line}: {len(header) + 2} fields, not 38" in "\n".join(lines)
     found = tally(
         data / "eoir_completions_by_court.csv.gz", "court", ("outcome", "field", "decision_code")
     )
     assert found == expected.completions["court"]
+
+
+def test_a_latin1_byte_in_a_column_read_is_read_as_latin1(release, tmp_path):
+    """The release is Latin-1: a byte that is not UTF-8 in a code makes the table be read
+    again as Latin-1, so no row is refused for its encoding."""
+    files, expected = release
+    changed = dict(files)
+    proceedings = files["EOIR Case Data/B_TblProceeding.csv"]
+    changed["EOIR Case Data/B_TblProceeding.csv"] = proceedings.replace(b"\tMX\t", b"\tMX\xc9\t", 1)
+    data = tmp_path / "data"
+    data.mkdir()
+    run_eoir_import(str(write_folder(changed, tmp_path / "release-2026-04-01")), data, print)
+    record = {r["item"]: r["value"] for r in read_table(data / "eoir_case_data_release.csv")}
+    assert record["B_TblProceeding.rows_rejected"] == str(expected.rejected["B_TblProceeding"])
+    found = tally(data / "eoir_completions_by_nationality.csv.gz", "nationality", ())
+    assert any(code == "MXÉ" for _, code in found)
 
 
 def test_a_work_folder_with_a_quote_in_its_name_is_read(release, tmp_path, monkeypatch):

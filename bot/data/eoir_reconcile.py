@@ -17,15 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.data.importers.eoir import tables
+from bot.data.importers.eoir import figures, tables
 
 FISCAL_YEAR = re.compile(r"FY(\d{4})")
-CLOSED_WITHOUT_DECISION = (
-    "terminated",
-    "dismissed",
-    "administratively closed",
-    "other administrative completion",
-)
 
 
 class NoComputedTables(Exception):
@@ -98,14 +92,7 @@ COMPARISONS = (
         "asylum filers whose first completion was a termination, dismissal, administrative "
         "closure or other administrative completion, with no asylum grant or denial",
         ("trac_asylum_terminated_or_closed",),
-        lambda d: _per_year(
-            d,
-            "asylum_filers",
-            lambda r: (
-                r["asylum_decision"] == "no merits decision"
-                and r["case_outcome"] in CLOSED_WITHOUT_DECISION
-            ),
-        ),
+        lambda d: _per_year(d, "asylum_filers", figures.closed_without_decision),
         "The published values are press transcriptions of a TRAC chart (secondary) covering "
         "removal cases only; TRAC's own rules for this chart are not published in text.",
     ),
@@ -113,12 +100,15 @@ COMPARISONS = (
 
 
 def published(data_dir: Path, metrics: tuple[str, ...]) -> list[dict[str, str]]:
-    """The fiscal-year rows of these metrics in data/figures.csv, in file order."""
+    """The fiscal-year rows of these metrics in data/figures.csv, in file order (not the
+    import's own computed rows)."""
     with open(data_dir / "figures.csv", newline="", encoding="utf-8") as handle:
         return [
             row
             for row in csv.DictReader(handle)
-            if row["metric"] in metrics and FISCAL_YEAR.fullmatch(row["period"])
+            if row["metric"] in metrics
+            and FISCAL_YEAR.fullmatch(row["period"])
+            and row["source_id"] != figures.COMPUTED_SOURCE
         ]
 
 

@@ -1,10 +1,14 @@
-"""Per-year aggregates of an EOIR release, computed by DuckDB from the cleaned table copies.
+"""Per-year aggregates of an EOIR release, computed by DuckDB straight from the release's files.
 
-DuckDB reads the tab-delimited files in parallel streams, keeping only the rows and columns the
-measures use, with a memory limit past which it spills to the work folder, so memory stays
-bounded whatever the release's size. It reads strictly: the cleaner has already set aside every
-row of the wrong width, and a line DuckDB still cannot read stops the import (ReadRefused) rather
-than being skipped (rules: rules.py; prose: docs/eoir-case-data.md).
+Each core table is read once by DuckDB's parallel CSV reader and reduced in the same pass: the
+proceedings to one row per case (its first completion), the asylum applications to one row per
+proceeding (its best decision). Rows of the wrong width are counted in that pass, never dropped
+silently: the reader is given one column more than the header and pads short rows with NULL, so
+a row with one field too many fills the extra column and a short row leaves the last one NULL
+(empty fields read as '' because NULL is spelled NO_VALUE); rows wider still are refused by the
+reader, which records their line numbers. A memory limit makes DuckDB spill to the work folder
+rather than grow, so memory stays bounded whatever the release's size (rules: rules.py; prose:
+docs/eoir-case-data.md).
 """
 
 from __future__ import annotations
@@ -15,10 +19,19 @@ from pathlib import Path
 
 import duckdb
 
-from bot.data.importers.common import ImportFailed
 from bot.data.importers.eoir import decode, rules
 from bot.data.importers.eoir.lookups import Lookups
-from bot.data.importers.eoir.release import CleanedTable
+from bot.data.importers.eoir.reading import (
+    BLANK,
+    LONG,
+    SHORT,
+    Shapes,
+    quoted,
+    read_rejects,
+    reader,
+    shape,
+)
+from bot.data.importers.eoir.release import SourceTable
 
 PROCEEDINGS = "B_TblProceeding"
 APPLICATIONS = "tbl_Court_Appln"
@@ -36,138 +49,203 @@ PROCEEDING_COLUMNS = (
 APPLICATION_COLUMNS = ("IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_DEC")
 DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEMORY_LIMIT = "600MB"
+ORDER_FACTOR = 10**10  # ids below it are counted; days times it plus an id fit a BIGINT
+# Rows that do not count, grouped under negative keys by why (a case or proceeding id is >= 0).
+BAD_DATE, BAD_ID, NOT_COUNTED = -4, -5, -6
+CATEGORY = {LONG: -1, SHORT: -2, BLANK: -3}
 
 
 @dataclass
 class Counts:
     """What the import saw, for its report and for the record written beside the tables."""
 
-    rows: dict[str, int] = field(default_factory=dict)
-    rejected: dict[str, int] = field(default_factory=dict)
-    rejected_lines: list[str] = field(default_factory=list)
-    blank: dict[str, int] = field(default_factory=dict)
+    shapes: dict[str, Shapes] = field(default_factory=dict)
     unreadable_dates: int = 0
     unreadable_ids: int = 0
     undecoded: list[str] = field(default_factory=list)
 
 
-class ReadRefused(ImportFailed):
-    """DuckDB met a line it cannot read in a cleaned copy (the cleaner's fast check missed it)."""
-
-
-def _quoted(text: str) -> str:
-    """A SQL string literal (a header or a folder name could hold a quote)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = {_quoted(str(workdir / 'spill'))}")
+    con.execute(f"SET temp_directory = {quoted(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = false")
     return con
 
 
-def _reader(table: CleanedTable, needed: tuple[str, ...]) -> str:
-    if missing := [c for c in needed if c not in table.columns]:
-        raise ImportFailed(f"{table.name}: no column {', '.join(missing)} in its header")
-    columns = ", ".join(f"{_quoted(c)}: 'VARCHAR'" for c in table.columns)
-    return (
-        f"read_csv({_quoted(str(table.path))}, delim = '\t', header = true, quote = '', escape = '', "
-        f"comment = '', columns = {{{columns}}})"
-    )
+def _normal(column: str, usual: str = "") -> str:
+    """A code as the lookups write it: no NUL bytes, no stray spaces, upper case. Values already
+    so (empty, one capital letter, or one of `usual`) skip the string functions: DuckDB's CASE
+    runs the ELSE branch only on the rows that need it."""
+    value = f'"{column}"'
+    plain = f"strlen({value}) = 0 OR (strlen({value}) = 1 AND {value} BETWEEN 'A' AND 'Z')"
+    if usual:
+        plain = f"{value} IN ({usual}) OR {plain}"
+    return f"CASE WHEN {plain} THEN {value} ELSE upper(trim(replace({value}, chr(0), ''))) END"
 
 
-def load(
-    con: duckdb.DuckDBPyConnection, proceedings: CleanedTable, applications: CleanedTable
+def _key(usable: str, id_column: str, problems: list[tuple[str, int]]) -> str:
+    """The group of a row: its id when it counts, else the negative number of why not."""
+    cases = " ".join(f"WHEN {test} THEN {number}" for test, number in problems)
+    return f"CASE {cases} WHEN {usable} THEN {id_column} ELSE {NOT_COUNTED} END"
+
+
+def _shape_cases(alias: str = "shape") -> list[tuple[str, int]]:
+    return [(f"{alias} = '{name}'", number) for name, number in CATEGORY.items()]
+
+
+def read_proceedings(
+    con: duckdb.DuckDBPyConnection, table: SourceTable, encoding: str, lookups: Lookups
 ) -> None:
-    """Two scans, one per table: completed proceedings of the case types counted and asylum
-    applications, few columns, values as written (decode.py normalises the distinct ones)."""
+    """One pass over the proceedings into table `proceedings`: every row keyed by its case id
+    when it is a completion counted, else by the negative number of why not (codes normalised;
+    a change of venue or transfer flagged, as it moves a case rather than ends it)."""
     scope = ", ".join(f"'{t}'" for t in rules.CASE_TYPES)
-    asylum = f"'{rules.ASYLUM_APPLICATION}'"
+    venue = ", ".join(quoted(f"{t} {c}") for t, c in decode.venue_codes(lookups)) or "''"
     date = (
-        "coalesce(TRY_CAST(left(COMP_DATE, 10) AS DATE), "
-        "TRY_CAST(left(trim(COMP_DATE), 10) AS DATE), "
-        "TRY_STRPTIME(split_part(trim(COMP_DATE), ' ', 1), '%m/%d/%Y')::DATE)"
+        'coalesce(TRY_CAST(left("COMP_DATE", 10) AS DATE), '
+        'TRY_CAST(left(trim("COMP_DATE"), 10) AS DATE), '
+        "TRY_STRPTIME(split_part(trim(\"COMP_DATE\"), ' ', 1), '%m/%d/%Y')::DATE)"
     )
-    try:
-        con.execute(
-            f"""CREATE TABLE proc AS SELECT
-                TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
-                TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-                coalesce(CASE_TYPE, '') AS case_type, coalesce(DEC_CODE, '') AS dec_code,
-                coalesce(OTHER_COMP, '') AS other_comp, coalesce(NAT, '') AS nat,
-                coalesce(BASE_CITY_CODE, '') AS court, coalesce(CUSTODY, '') AS custody,
-                {date} AS comp_date
-            FROM {_reader(proceedings, PROCEEDING_COLUMNS)}
-            WHERE trim(COMP_DATE) <> ''
-                AND (CASE_TYPE IN ({scope}) OR upper(trim(CASE_TYPE)) IN ({scope}))"""
+    dated = f"shape IS NULL AND trim(comp_text) <> '' AND case_type IN ({scope})"
+    key = _key(
+        f"{dated} AND idp < {ORDER_FACTOR}",
+        "idc",
+        _shape_cases()
+        + [
+            (f"{dated} AND (idp IS NULL OR idc IS NULL OR idp < 0 OR idc < 0)", BAD_ID),
+            (f"{dated} AND comp_date IS NULL", BAD_DATE),
+        ],
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE proceedings AS
+        WITH p AS (
+            SELECT {shape(table)} AS shape,
+                TRY_CAST("IDNPROCEEDING" AS BIGINT) AS idp, TRY_CAST("IDNCASE" AS BIGINT) AS idc,
+                {_normal("CASE_TYPE", scope)} AS case_type, {_normal("DEC_CODE")} AS dec_code,
+                {_normal("OTHER_COMP")} AS other_comp, "NAT" AS nat,
+                "BASE_CITY_CODE" AS court, "CUSTODY" AS custody,
+                "COMP_DATE" AS comp_text, {date} AS comp_date, "{table.columns[0]}" AS first_field
+            FROM {reader(table, PROCEEDING_COLUMNS, encoding)}
         )
-        con.execute(
-            f"""CREATE TABLE appl AS SELECT
-                TRY_CAST(IDNPROCEEDINGAPPLN AS BIGINT) AS idnappln,
-                TRY_CAST(IDNPROCEEDING AS BIGINT) AS idnproceeding,
-                TRY_CAST(IDNCASE AS BIGINT) AS idncase,
-                coalesce(APPL_DEC, '') AS appl_dec
-            FROM {_reader(applications, APPLICATION_COLUMNS)}
-            WHERE APPL_CODE = {asylum} OR upper(trim(APPL_CODE)) = {asylum}"""
+        SELECT {key} AS key, idp AS idnproceeding, case_type, dec_code, other_comp, nat, court,
+            custody, comp_date, first_field,
+            dec_code = '' AND case_type || ' ' || other_comp IN ({venue}) AS moves
+        FROM p"""
+    )
+
+
+def read_applications(
+    con: duckdb.DuckDBPyConnection, table: SourceTable, encoding: str, lookups: Lookups
+) -> None:
+    """One pass over the applications into table `applications`: asylum applications keyed by
+    their proceeding id, with the rank of their decision (best group first, then the lowest
+    application id); other applications under NOT_COUNTED, uncounted rows by why."""
+    asylum = f"'{rules.ASYLUM_APPLICATION}'"
+    priorities = decode.application_priorities(lookups)
+    ranks = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in priorities.items())
+    usable = (
+        "shape IS NULL AND asylum AND idp IS NOT NULL AND idp >= 0 "
+        f"AND ida IS NOT NULL AND ida >= 0 AND ida < {ORDER_FACTOR}"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE applications AS
+        WITH a AS (
+            SELECT {shape(table)} AS shape,
+                TRY_CAST("IDNPROCEEDINGAPPLN" AS BIGINT) AS ida,
+                TRY_CAST("IDNPROCEEDING" AS BIGINT) AS idp, TRY_CAST("IDNCASE" AS BIGINT) AS idc,
+                {_normal("APPL_CODE", asylum)} = {asylum} AS asylum,
+                {_normal("APPL_DEC")} AS code, "{table.columns[0]}" AS first_field
+            FROM {reader(table, APPLICATION_COLUMNS, encoding)}
         )
-    except duckdb.InvalidInputException as exc:
-        raise ReadRefused(str(exc).splitlines()[0]) from None
+        SELECT {_key(usable, "idp", _shape_cases())} AS key, idc AS idncase, code, first_field,
+            CASE code {ranks} ELSE {decode.PRIORITY[rules.UNDECODED]} END * {ORDER_FACTOR}
+                + ida AS rank
+        FROM a"""
+    )
 
 
-def count(tables: list[CleanedTable], counts: Counts, con: duckdb.DuckDBPyConnection) -> None:
-    """Rows read (every kept line: DuckDB reads strictly), set aside, blank; unreadable values."""
-    for table in tables:
-        counts.rows[table.name] = table.lines
-        counts.rejected[table.name] = table.rejected
-        counts.blank[table.name] = table.blank
-        counts.rejected_lines += table.rejected_lines
-    counts.unreadable_dates = con.execute(
-        "SELECT count(*) FROM proc WHERE comp_date IS NULL"
-    ).fetchone()[0]
-    counts.unreadable_ids = con.execute(
-        "SELECT count(*) FROM proc WHERE idnproceeding IS NULL OR idncase IS NULL"
-    ).fetchone()[0]
+def _shapes(con: duckdb.DuckDBPyConnection, table: SourceTable, rows: str) -> Shapes:
+    """Rows read per kind (negative keys), one example each, and the reader's refusals."""
+    kinds = {
+        key: (number, example)
+        for key, number, example in con.execute(
+            f"SELECT least(key, 0), count(*), min(first_field) FILTER (WHERE key < 0) "
+            f"FROM {rows} GROUP BY ALL"
+        ).fetchall()
+    }
+    found = Shapes(
+        total=sum(n for n, _ in kinds.values()) if kinds else 0, columns=len(table.columns)
+    )
+    for name, number in CATEGORY.items():
+        found.by_kind[name] = kinds.get(number, (0, None))[0]
+        if (example := kinds.get(number, (0, None))[1]) is not None:
+            found.examples[name] = example
+    found.refused = read_rejects(con, table)
+    return found
 
 
-ORDER_FACTOR = 10**10  # a proceeding or application id is below this; days times it fit a BIGINT
+def read_tables(
+    con: duckdb.DuckDBPyConnection,
+    proceedings: SourceTable,
+    applications: SourceTable,
+    lookups: Lookups,
+    counts: Counts,
+) -> None:
+    """Both passes, in UTF-8 (fastest); a table with a byte sequence that is not UTF-8 in a
+    column read is read again as Latin-1, the release's own encoding."""
+    for table, read, rows in (
+        (proceedings, read_proceedings, "proceedings"),
+        (applications, read_applications, "applications"),
+    ):
+        for encoding in ("utf-8", "latin-1"):
+            read(con, table, encoding, lookups)
+            found = _shapes(con, table, rows)
+            if not found.refused.encoding:
+                break
+        counts.shapes[table.name] = found
+    bad = dict(
+        con.execute(
+            f"SELECT key, count(*) FROM proceedings WHERE key IN ({BAD_DATE}, {BAD_ID}) "
+            "GROUP BY key"
+        ).fetchall()
+    )
+    counts.unreadable_dates, counts.unreadable_ids = bad.get(BAD_DATE, 0), bad.get(BAD_ID, 0)
 
 
-def endings(con: duckdb.DuckDBPyConnection) -> None:
+def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
     """Each case's counted completion: its first completed proceeding (by completion date, then
-    proceeding id) that is not a change of venue or transfer. The order is one BIGINT, days since
-    1900 times ORDER_FACTOR plus the id, so the minimum per case names the proceeding itself."""
+    proceeding id) that does not move the case elsewhere, decoded by the release's lookups. The
+    order is one BIGINT, days since 1900 times ORDER_FACTOR plus the id, so the minimum per case
+    names the proceeding itself."""
     con.execute(
-        """CREATE TABLE completed AS SELECT p.idnproceeding, p.idncase, p.nat, p.court,
-            p.custody, p.comp_date, m.case_type, m.field, m.code, m.outcome,
-            year(comp_date) + CASE WHEN month(comp_date) >= 10 THEN 1 ELSE 0 END AS fiscal_year
-        FROM proc p JOIN outcome_map m ON m.raw_type = p.case_type AND m.raw_dec = p.dec_code
-            AND m.raw_other = p.other_comp
-        WHERE p.comp_date IS NOT NULL AND p.idnproceeding IS NOT NULL AND p.idncase IS NOT NULL"""
+        f"""CREATE TABLE first AS SELECT min(date_diff('day', DATE '1900-01-01', comp_date)
+                ::BIGINT * {ORDER_FACTOR} + idnproceeding) % {ORDER_FACTOR} AS idnproceeding
+            FROM proceedings WHERE key >= 0 AND NOT moves GROUP BY key"""
     )
-    if con.execute(f"SELECT max(idnproceeding) >= {ORDER_FACTOR} FROM completed").fetchone()[0]:
-        raise ImportFailed(f"{PROCEEDINGS}: a proceeding id of {ORDER_FACTOR:,} or more")
+    decode.create_outcome_map(con, lookups)
     con.execute(
-        f"""CREATE TABLE ending AS SELECT c.* FROM completed c SEMI JOIN (
-                SELECT min(date_diff('day', DATE '1900-01-01', comp_date)::BIGINT * {ORDER_FACTOR}
-                           + idnproceeding) % {ORDER_FACTOR} AS first
-                FROM completed WHERE outcome <> '{rules.CHANGE_OF_VENUE}' GROUP BY idncase
-            ) f ON c.idnproceeding = f.first"""
+        """CREATE TABLE ending AS SELECT p.idnproceeding, p.key AS idncase, p.nat, p.court,
+            p.custody, m.case_type, m.field, m.code, m.outcome,
+            year(p.comp_date) + CASE WHEN month(p.comp_date) >= 10 THEN 1 ELSE 0 END
+                AS fiscal_year
+        FROM proceedings p SEMI JOIN first f ON p.idnproceeding = f.idnproceeding
+        JOIN outcome_map m ON m.case_type = p.case_type AND m.dec_code = p.dec_code
+            AND m.other_comp = p.other_comp
+        WHERE p.key >= 0"""
     )
 
 
 def asylum(con: duckdb.DuckDBPyConnection) -> None:
-    """One asylum decision per case on its counted completion (best group first, then the
-    lowest application id), and whether the case is an asylum filer."""
+    """One asylum decision per case on its counted completion, and whether the case is an
+    asylum filer (an asylum application on that proceeding or an earlier one)."""
     con.execute(
         f"""CREATE TABLE decision AS
             WITH best AS (
-                SELECT e.idncase, arg_min(m.code, m.priority * {ORDER_FACTOR} + a.idnappln)
-                    AS code, min(m.priority) AS priority
-                FROM appl a JOIN ending e ON a.idnproceeding = e.idnproceeding
-                JOIN app_map m ON m.raw = a.appl_dec
-                WHERE a.idnappln < {ORDER_FACTOR}
+                SELECT e.idncase, arg_min(a.code, a.rank) AS code,
+                    min(a.rank) // {ORDER_FACTOR} AS priority
+                FROM applications a JOIN ending e ON a.key = e.idnproceeding
+                WHERE a.key >= 0
                 GROUP BY e.idncase
             )
             SELECT e.fiscal_year, e.nat, e.court, e.custody, g.outcome, best.code, best.idncase
@@ -179,7 +257,8 @@ def asylum(con: duckdb.DuckDBPyConnection) -> None:
                 CASE WHEN d.outcome IN ({merits}) THEN d.outcome
                      ELSE 'no merits decision' END AS asylum_decision
             FROM ending e
-            JOIN (SELECT idncase, min(idnproceeding) AS first_filed FROM appl GROUP BY idncase) f
+            JOIN (SELECT idncase, min(key) AS first_filed FROM applications
+                  WHERE key >= 0 AND idncase IS NOT NULL GROUP BY idncase) f
                 ON f.idncase = e.idncase AND f.first_filed <= e.idnproceeding
             LEFT JOIN decision d ON d.idncase = e.idncase"""
     )
@@ -213,28 +292,26 @@ def breakdowns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 
 def undecoded(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Codes the release's own lookups do not know, for the import's report."""
-    undecoded_rank = decode.PRIORITY[rules.UNDECODED]
+    """Codes the release's own lookups do not know among the cases counted, for the report."""
     rows = con.execute(
-        f"""SELECT 'DEC_CODE/OTHER_COMP ' || case_type || ' ' || code, count(*) FROM completed
+        f"""SELECT 'DEC_CODE/OTHER_COMP ' || case_type || ' ' || code, count(*) FROM ending
             WHERE outcome = '{rules.UNDECODED}' GROUP BY ALL
-            UNION ALL SELECT 'APPL_DEC ' || m.code, count(*) FROM appl a
-            JOIN app_map m ON m.raw = a.appl_dec WHERE m.priority = {undecoded_rank} GROUP BY ALL
+            UNION ALL SELECT 'APPL_DEC ' || code, count(*) FROM decision
+            WHERE outcome = '{rules.UNDECODED}' GROUP BY ALL
             ORDER BY 2 DESC, 1"""
     ).fetchall()
-    return [f"{what}: {n:,} rows" for what, n in rows]
+    return [f"{what}: {n:,} cases" for what, n in rows]
 
 
 def compute(
-    workdir: Path, proceedings: CleanedTable, applications: CleanedTable, lookups: Lookups
+    workdir: Path, proceedings: SourceTable, applications: SourceTable, lookups: Lookups
 ) -> tuple[dict[str, list[tuple]], Counts]:
     counts = Counts()
     con = connect(workdir)
     try:
-        load(con, proceedings, applications)
-        count([proceedings, applications], counts, con)
-        decode.create_maps(con, lookups)
-        endings(con)
+        read_tables(con, proceedings, applications, lookups, counts)
+        endings(con, lookups)
+        decode.create_app_group(con)
         asylum(con)
         counts.undecoded = undecoded(con)
         return breakdowns(con), counts

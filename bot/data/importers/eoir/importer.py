@@ -1,9 +1,9 @@
 """`immistats data import eoir-case-data [PATH_OR_URL]`: a release in, aggregate tables out.
 
 The release is read from the zip as downloaded, its unpacked folder, or a URL (default: EOIR's
-official one). Two core tables and five lookup tables are copied cleaned to a temporary work
-folder (set TMPDIR to put it on a larger disk), DuckDB computes the aggregates there, and the
-files in data/ are replaced only when everything was read; the report says what changed.
+official one). DuckDB reads the two core tables where they are (a zip's are unpacked to a
+temporary work folder first; set TMPDIR to put it on a larger disk) and computes the aggregates;
+the files in data/ are replaced only when everything was read; the report says what changed.
 """
 
 from __future__ import annotations
@@ -11,14 +11,22 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 
 from bot.data.importers.common import ImportFailed
-from bot.data.importers.eoir import aggregate, lookups, rules, tables
+from bot.data.importers.eoir import aggregate, figures, lookups, rules, tables
 from bot.data.importers.eoir.kind import EOIR_CASE_DATA
-from bot.data.importers.eoir.release import Release, clean_copy, copy_lookup, open_release
+from bot.data.importers.eoir.reading import BLANK, LONG, SHORT, Shapes
+from bot.data.importers.eoir.release import (
+    Release,
+    copy_lookup,
+    count_nul_bytes,
+    open_release,
+    table_file,
+)
 
 Report = Callable[[str], None]
 CORE_TABLES = (aggregate.PROCEEDINGS, aggregate.APPLICATIONS)
@@ -35,26 +43,23 @@ def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[
         workdir = Path(folder)
         report(f"reading {source}")
         with open_release(source, workdir, report) as release:
-            cleaned = [clean_copy(release, t, workdir / f"{t}.tsv", report) for t in CORE_TABLES]
+            core = [table_file(release, t, workdir, report) for t in CORE_TABLES]
             decoders = lookups.read_lookups(
                 {t: copy_lookup(release, t, workdir / f"{t}.tsv") for t in lookups.ALL}
             )
             released, rule = release.release_date(list(CORE_TABLES))
             report("computing the aggregates (DuckDB)")
-            try:
-                results, counts = aggregate.compute(workdir, *cleaned, decoders)
-            except aggregate.ReadRefused as refused:
-                report(f"{refused}; checking every line of both tables and computing again")
-                cleaned = [
-                    clean_copy(release, t, workdir / f"{t}.tsv", report, exact=True)
-                    for t in CORE_TABLES
-                ]
-                results, counts = aggregate.compute(workdir, *cleaned, decoders)
-    record = _record(source, release, released.isoformat(), rule, cleaned, counts)
+            # NUL bytes of a folder's files are counted beside DuckDB's read (it frees the GIL).
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                zeros = pool.map(lambda table: count_nul_bytes(table, report), core)
+                results, counts = aggregate.compute(workdir, *core, decoders)
+                nul_bytes = dict(zip(CORE_TABLES, zeros, strict=True))
+    record = _record(source, release, released.isoformat(), rule, counts, nul_bytes)
     files = tables.outputs(results, decoders, released.isoformat(), record)
+    files += _figures(Path(data_dir), files, released.isoformat(), release.label, report)
     changed = tables.changes(files, Path(data_dir))
     tables.write_all(files, Path(data_dir))
-    rows = sum(counts.rows.values())
+    rows = sum(shapes.total + shapes.refused.rows for shapes in counts.shapes.values())
     seconds = time.perf_counter() - started
     report(f"release of {released.isoformat()} ({rule}); {rows:,} rows read in {seconds:,.0f} s")
     for line in _problems(counts, decoders):
@@ -64,13 +69,38 @@ def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[
     return changed
 
 
+def _figures(
+    data_dir: Path, files: list[tables.Output], released: str, name: str, report: Report
+) -> list[tables.Merged]:
+    """figures.csv and sources.csv with this import's national figures and its source row."""
+    paths = [data_dir / figures.FIGURES_FILE, data_dir / figures.SOURCES_FILE]
+    if not all(path.exists() for path in paths):
+        report(
+            f"no {figures.FIGURES_FILE} and {figures.SOURCES_FILE} in {data_dir}: the "
+            "computed national figures are written to the aggregate tables only"
+        )
+        return []
+    rows = figures.figure_rows(tables.by_measure(files), released)
+    summary = f"{len(rows):,} figures computed from the release of {released}"
+    return [
+        tables.Merged(
+            figures.FIGURES_FILE, figures.figures_csv(paths[0].read_bytes(), rows), summary
+        ),
+        tables.Merged(
+            figures.SOURCES_FILE,
+            figures.sources_csv(paths[1].read_bytes(), figures.source_row(released, name)),
+            f"source {figures.COMPUTED_SOURCE} dated {released}",
+        ),
+    ]
+
+
 def _record(
     source: str,
     release: Release,
     released: str,
     rule: str,
-    cleaned: list,
     counts: aggregate.Counts,
+    nul_bytes: dict[str, int],
 ) -> list[tuple[str, str]]:
     """The release file: where the figures come from and what the import set aside."""
     items = [
@@ -82,12 +112,12 @@ def _record(
         ("case_types", " ".join(rules.CASE_TYPES)),
         ("definitions", "docs/eoir-case-data.md"),
     ]
-    for table in cleaned:
+    for name, shapes in counts.shapes.items():
         items += [
-            (f"{table.name}.rows_read", str(counts.rows[table.name])),
-            (f"{table.name}.rows_rejected", str(counts.rejected[table.name])),
-            (f"{table.name}.blank_lines", str(counts.blank[table.name])),
-            (f"{table.name}.nul_bytes_removed", str(table.nul_bytes)),
+            (f"{name}.rows_read", str(shapes.kept)),
+            (f"{name}.rows_rejected", str(shapes.set_aside)),
+            (f"{name}.blank_lines", str(shapes.by_kind.get(BLANK, 0))),
+            (f"{name}.nul_bytes_ignored", str(nul_bytes[name])),
         ]
     items += [
         (f"{aggregate.PROCEEDINGS}.unreadable_completion_dates", str(counts.unreadable_dates)),
@@ -97,22 +127,35 @@ def _record(
     return items
 
 
+def _shape_lines(name: str, shapes: Shapes) -> list[str]:
+    """A table's rows of the wrong width: how many of each kind, an example, refused lines."""
+    lines = []
+    if shapes.set_aside:
+        lines.append(f"{name}: {shapes.set_aside:,} rows with the wrong number of fields set aside")
+    for kind, words in ((LONG, "one field more"), (SHORT, "fewer fields")):
+        if found := shapes.by_kind.get(kind, 0):
+            example = shapes.examples.get(kind, "")
+            lines.append(
+                f"  {found:,} with {words} than the header's {shapes.columns} "
+                f"(e.g. the row beginning {example!r})"
+            )
+    if shapes.refused.rows:
+        lines.append(f"  {shapes.refused.rows:,} with more still, refused by the reader:")
+        lines += [f"    {line}" for line in shapes.refused.lines]
+    if blank := shapes.by_kind.get(BLANK, 0):
+        lines.append(f"{name}: {blank:,} blank lines skipped")
+    return lines
+
+
 def _problems(counts: aggregate.Counts, decoders: lookups.Lookups) -> list[str]:
     """Everything set aside or not understood, said once each, never dropped silently."""
     lines = []
-    for table, rejected in counts.rejected.items():
-        if rejected:
-            lines.append(f"{table}: {rejected:,} rows with the wrong number of fields set aside")
-    if counts.rejected_lines:
-        lines.append(f"  the first {len(counts.rejected_lines)} (the header is line 1):")
-    lines += [f"  {line}" for line in counts.rejected_lines]
-    for table, blank in counts.blank.items():
-        if blank:
-            lines.append(f"{table}: {blank:,} blank lines skipped")
+    for name, shapes in counts.shapes.items():
+        lines += _shape_lines(name, shapes)
     if counts.unreadable_dates:
         lines.append(f"{counts.unreadable_dates:,} completion dates could not be read")
     if counts.unreadable_ids:
-        lines.append(f"{counts.unreadable_ids:,} proceedings without a readable id")
+        lines.append(f"{counts.unreadable_ids:,} completed proceedings without a readable id")
     lines += [f"not in the release's lookups: {line}" for line in counts.undecoded]
     unmatched = sorted(
         {

@@ -1,11 +1,10 @@
-"""Find the tables of an EOIR case-data release (zip, unpacked folder or URL) and copy each one
-cleaned to a work folder, in fixed-size chunks so memory stays flat whatever the table's size.
+"""Find the tables of an EOIR case-data release (zip, unpacked folder or URL) and hand them to
+DuckDB as files: a folder's files where they are, a zip's members unpacked in fixed-size chunks so
+memory stays flat whatever the table's size.
 
-Cleaning removes NUL bytes (the release has them; DuckDB would keep them inside codes such as
-"ASYL"), turns Latin-1 into UTF-8 in chunks that are not plain ASCII, and sets aside every row
-whose number of tabs differs from the header's: a shifted row whose last field is empty would
-otherwise be read with its values in the wrong columns. Both are counted, the set-aside rows with
-their line numbers (see clean_copy for how chunks are checked).
+The release's defects are left for DuckDB's reader to meet (aggregate.py counts them): tab
+delimiters in .csv files, Latin-1 text, rows with too many or too few fields. NUL bytes are
+counted here at C speed, in the pass that unpacks a zip member or beside DuckDB's read of a folder.
 """
 
 from __future__ import annotations
@@ -17,19 +16,15 @@ import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
-
-import numpy as np
 
 from bot.data.importers.common import FetchError, ImportFailed
 from bot.data.importers.fetch import USER_AGENT, file_name, is_url
 
 CHUNK_BYTES = 16 * 1024 * 1024
-SHOWN_REJECTS = 20
-NEWLINE, TAB = 10, 9
 DOWNLOAD_TIMEOUT_SECONDS = 60.0
 DATED_NAME = re.compile(r"(20\d\d)-?(\d\d)-?(\d\d)")
 
@@ -37,18 +32,14 @@ Report = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class CleanedTable:
-    """One table copied without NUL bytes: where it is and what the copy saw."""
+class SourceTable:
+    """One core table as DuckDB reads it: its file, its header and, once counted, its NUL bytes."""
 
     name: str
     path: Path
     columns: tuple[str, ...]
-    lines: int  # rows kept: lines after the header, less those set aside and blank ones
-    nul_bytes: int
     bytes_read: int
-    rejected: int = 0
-    rejected_lines: tuple[str, ...] = ()
-    blank: int = 0
+    nul_bytes: int | None = None  # None: not counted yet (a file of an unpacked folder)
 
 
 @dataclass
@@ -60,6 +51,7 @@ class Release:
     opener: Callable[[str], BinaryIO]
     sizes: dict[str, int]
     dates: dict[str, datetime]
+    unpacked: bool  # a folder: DuckDB reads its files where they are
 
     @staticmethod
     def key(table: str) -> str:
@@ -111,6 +103,7 @@ def _folder(path: Path) -> Release:
         opener=lambda member: open(member, "rb"),  # noqa: SIM115 - closed by the caller
         sizes={name: p.stat().st_size for name, p in files.items()},
         dates={name: datetime.fromtimestamp(p.stat().st_mtime) for name, p in files.items()},
+        unpacked=True,
     )
 
 
@@ -128,6 +121,7 @@ def _zip(path: Path) -> Iterator[Release]:
             opener=lambda member: _open_member(archive, member, path),
             sizes={name: info.file_size for name, info in infos.items()},
             dates={name: datetime(*info.date_time) for name, info in infos.items()},
+            unpacked=False,
         )
 
 
@@ -186,94 +180,47 @@ class Progress:
         self.report(f"  {self.label}: {self.seen / 1e6:,.1f} MB read")
 
 
-@dataclass
-class _Tally:
-    lines: int = 0
-    nul_bytes: int = 0
-    rejected: int = 0
-    blank: int = 0
-    shown: list[str] = field(default_factory=list)
-
-
-def clean_copy(
-    release: Release, table: str, target: Path, report: Report, exact: bool = False
-) -> CleanedTable:
-    """Copy one table to `target` without NUL bytes or rows of the wrong width, counting both.
-
-    A chunk whose tab count is exactly its line count times the header's tabs is taken whole
-    (two C-speed counts); any other chunk is checked line by line. Only a too-long and a
-    too-short row in the same chunk could balance out: DuckDB then refuses the short one and the
-    import copies again with `exact`, checking every chunk line by line."""
+def table_file(release: Release, table: str, workdir: Path, report: Report) -> SourceTable:
+    """The table as a file DuckDB can read: the release's own file in a folder, or the zip member
+    unpacked to `workdir`. The header gives the columns; NUL bytes are counted in the same pass
+    as the unpacking (or, in a folder, by count_nul_bytes while DuckDB reads)."""
     member = release.member(table)
-    progress = Progress(table, release.sizes.get(release.key(table), 0), report)
-    tally = _Tally()
-    with release.opener(member) as source, open(target, "wb") as out:
+    size = release.sizes.get(release.key(table), 0)
+    with release.opener(member) as source:
         header = source.readline()
+        columns = tuple(
+            c.strip()
+            for c in header.replace(b"\0", b"").decode("latin-1").rstrip("\r\n").split("\t")
+        )
+        if release.unpacked:
+            return SourceTable(table, Path(member), columns, size)
+        progress = Progress(table, size, report)
         progress.advance(len(header))
-        tally.nul_bytes += header.count(b"\0")
-        header = header.replace(b"\0", b"")
-        out.write(header)
-        columns = tuple(c.strip() for c in header.decode("latin-1").rstrip("\r\n").split("\t"))
-        tail = b""
+        zeros = header.count(b"\0")
+        target = workdir / f"{table}.csv"
+        with open(target, "wb") as out:
+            out.write(header)
+            while chunk := source.read(CHUNK_BYTES):
+                zeros += chunk.count(b"\0")
+                out.write(chunk)
+                progress.advance(len(chunk))
+        progress.done()
+    return SourceTable(table, target, columns, size, zeros)
+
+
+def count_nul_bytes(table: SourceTable, report: Report) -> int:
+    """NUL bytes in a file of an unpacked release, counted at C speed (DuckDB keeps them inside
+    values, and the importer strips them from the codes it reads; this says how many there were)."""
+    if table.nul_bytes is not None:
+        return table.nul_bytes
+    progress = Progress(table.name, table.bytes_read, report)
+    zeros = 0
+    with open(table.path, "rb", buffering=0) as source:
         while chunk := source.read(CHUNK_BYTES):
+            zeros += chunk.count(b"\0")
             progress.advance(len(chunk))
-            block = tail + chunk
-            cut = block.rfind(b"\n") + 1
-            block, tail = block[:cut], block[cut:]
-            out.write(_keep_rows(block, len(columns), table, tally, exact))
-        if tail:
-            out.write(_keep_rows(tail + b"\n", len(columns), table, tally, exact))
     progress.done()
-    size = release.sizes.get(release.key(table), progress.seen)
-    kept = tally.lines - tally.rejected - tally.blank
-    return CleanedTable(
-        table,
-        target,
-        columns,
-        kept,
-        tally.nul_bytes,
-        size,
-        tally.rejected,
-        tuple(tally.shown),
-        tally.blank,
-    )
-
-
-def _keep_rows(block: bytes, fields: int, table: str, tally: _Tally, exact: bool) -> bytes:
-    """The block's lines with the header's number of fields; the others counted and left out.
-    Line numbers count the header as line 1, as a text editor does."""
-    if zeros := block.count(b"\0"):
-        tally.nul_bytes += zeros
-        block = block.replace(b"\0", b"")
-    if not block.isascii():  # the release is Latin-1; DuckDB reads UTF-8 fastest
-        block = block.decode("latin-1").encode("utf-8")
-    first_line = tally.lines + 2
-    if not exact and block.count(b"\t") == (lines := block.count(b"\n")) * (fields - 1):
-        tally.lines += lines
-        return block
-    data = np.frombuffer(block, dtype=np.uint8)
-    ends = np.flatnonzero(data == NEWLINE)
-    tabs_before_end = np.searchsorted(np.flatnonzero(data == TAB), ends)
-    per_line = np.diff(tabs_before_end, prepend=0)
-    tally.lines += len(ends)
-    wrong = np.flatnonzero(per_line != fields - 1)
-    if not wrong.size:
-        return block
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    kept, previous = [], 0
-    for index in wrong.tolist():
-        start, end = int(starts[index]), int(ends[index]) + 1
-        kept.append(block[previous:start])
-        previous = end
-        if not block[start:end].strip():
-            tally.blank += 1
-            continue
-        tally.rejected += 1
-        if len(tally.shown) < SHOWN_REJECTS:
-            found = int(per_line[index]) + 1
-            tally.shown.append(f"{table} line {first_line + index}: {found} fields, not {fields}")
-    kept.append(block[previous:])
-    return b"".join(kept)
+    return zeros
 
 
 def copy_lookup(release: Release, table: str, target: Path) -> Path:

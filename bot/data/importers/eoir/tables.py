@@ -45,6 +45,18 @@ class Output:
         return gzip.compress(raw, compresslevel=9, mtime=0) if self.name.endswith(".gz") else raw
 
 
+@dataclass(frozen=True)
+class Merged:
+    """A shared data file (figures.csv, sources.csv) with this import's rows replaced."""
+
+    name: str
+    content: bytes
+    summary: str  # what the import put in it, for the report
+
+    def data(self) -> bytes:
+        return self.content
+
+
 def _names(lookups: Lookups, dimension: str) -> dict[str, str]:
     return {
         "nationality": lookups.nationalities,
@@ -105,7 +117,7 @@ def yearly_totals(name: str, data: bytes) -> Counter:
     return totals
 
 
-def changes(files: list[Output], data_dir: Path) -> list[str]:
+def changes(files: list[Output | Merged], data_dir: Path) -> list[str]:
     """What the import changed in data/, table by table, in cases per fiscal year."""
     lines = []
     for output in files:
@@ -118,6 +130,9 @@ def changes(files: list[Output], data_dir: Path) -> list[str]:
         if old == new:
             lines.append(f"{output.name}: unchanged")
             continue
+        if isinstance(output, Merged):
+            lines.append(f"{output.name}: {output.summary}")
+            continue
         before, after = yearly_totals(output.name, old), yearly_totals(output.name, new)
         moved = [
             f"FY{fy} {before[fy]:,} -> {after[fy]:,}"
@@ -129,7 +144,18 @@ def changes(files: list[Output], data_dir: Path) -> list[str]:
     return lines
 
 
-def write_all(files: list[Output], data_dir: Path) -> None:
+def by_measure(files: list[Output]) -> dict[str, list[dict[str, str]]]:
+    """Each measure's rows as text, from its by-custody table (each case in one row)."""
+    return {
+        output.name.removeprefix(PREFIX).split("_by_")[0]: [
+            dict(zip(output.header, map(str, row), strict=True)) for row in output.rows
+        ]
+        for output in files
+        if output.name.endswith("_by_custody.csv.gz")
+    }
+
+
+def write_all(files: list[Output | Merged], data_dir: Path) -> None:
     """Every file to a temporary name first, then all renamed: no mix of two imports."""
     temporary = []
     for output in files:
