@@ -1,7 +1,11 @@
 """What an answer carries besides the number: period, comparison, sources, caveats, disagreements."""
 
 import hashlib
+from datetime import date
 
+from bot.engine.answering import Engine
+from bot.engine.same_months import same_months_change
+from bot.engine.selection import Row
 from bot.render.text import JSON_KEYS, answer_json, render_text
 
 
@@ -177,6 +181,7 @@ def test_a_partial_year_names_its_months_and_gets_no_change_against_a_whole_year
     assert "FY2024, Oct 2023–Apr 2024" in answer.headline and "Sep 2024" not in answer.headline
     assert answer.change is None
     assert any(n.startswith("No change line: FY2024 covers only part") for n in answer.notices)
+    assert any("no monthly figures for it to compare the same months" in n for n in answer.notices)
 
 
 def test_a_sum_with_an_approximate_part_says_so_first(engine):
@@ -210,3 +215,72 @@ def test_press_counts_published_as_lower_bounds_give_the_range_with_each_source(
     assert answer.value == min(published) and len(published) > 1
     assert any("lower bound" in n for n in answer.notices)
     assert not engine.ask("deaths at the border 2018").headline.startswith("Published figures")
+
+
+def test_a_stand_in_answers_a_year_the_series_lacks_and_the_headline_says_so_first(engine):
+    answer = engine.ask("deportations 2025")
+    assert (answer.command, answer.value) == ("ice-removals", 319980)
+    assert answer.headline.startswith(
+        "No figure in “Removals by all DHS components” for this period; from “Removals by ICE”"
+    )
+    assert any("FY1990–FY2024" in n for n in answer.notices)  # what the asked series has
+    assert "ice removals" in answer.interpretation.lower()
+
+
+def test_a_partial_period_counted_to_a_day_names_the_day(engine):
+    answer = engine.ask("ice removals 2025")
+    assert answer.period == "FY2025, Oct 2024–20 Sep 2025"
+    assert any("through 20 Sep 2025" in n for n in answer.notices)
+
+
+def test_a_partial_year_is_compared_with_the_same_months_of_the_year_before(engine):
+    answer = engine.ask("encounters FY2026")
+    months = engine.ask("encounters October 2024 to November 2024")
+    assert answer.change is not None and months.value is not None
+    assert answer.change.previous_period == "FY2025, Oct 2024–Nov 2024 (same months)"
+    assert answer.change.previous_value == months.value
+    assert answer.change.absolute == answer.value - months.value
+    assert any(n.startswith("The change compares the same 2 months") for n in answer.notices)
+
+
+def test_same_months_need_every_month_and_a_sum_equal_to_the_partial_figure():
+    def month(period: str, value: float) -> Row:
+        return Row(period, value, None, frozenset(), None, None, None, None)
+
+    partial = Row("FY2024", 30, None, frozenset({"partial"}), "2023-11", None, 2024, 2024)
+    months = [month("2022-10", 5), month("2022-11", 6), month("2023-10", 10), month("2023-11", 20)]
+    change, notice = same_months_change(partial, months, "cases", "Cases by month")
+    assert (change.previous_value, change.absolute) == (11, 19)
+    assert "FY2023, Oct 2022–Nov 2022: 11" in notice
+    assert "do not cover" in same_months_change(partial, months[1:], "cases", "T")
+    assert "do not add up" in same_months_change(
+        Row("FY2024", 31, None, frozenset({"partial"}), "2023-11", None, 2024, 2024),
+        months,
+        "cases",
+        "T",
+    )
+    to_a_day = Row("FY2024", 30, None, frozenset({"partial"}), "2023-11-20", None, 2024, 2024)
+    assert "to a day" in same_months_change(to_a_day, months, "cases", "T")
+
+
+def _asked_on(engine, day: date) -> Engine:
+    return Engine(engine.db, engine.catalog, engine.data_version, today=lambda: day)
+
+
+def test_this_year_is_the_year_of_the_question_and_its_absence_is_said_first(engine):
+    later = _asked_on(engine, date(2026, 11, 26))
+    answer = later.ask("border crossings this year")
+    assert answer.headline.startswith(
+        "No figures yet for this year (FY2027); the data runs only through Nov 2025. "
+        "Latest complete period: "
+    )
+    assert answer.period == "FY2025 (Oct 2024–Sep 2025)"
+    survey = later.ask("foreign born population this year")
+    assert survey.headline.startswith("No figures yet for this year (2026); the data runs only")
+
+
+def test_this_year_with_figures_answers_the_part_of_it_the_data_covers(engine):
+    answer = _asked_on(engine, date(2025, 12, 15)).ask("encounters so far this fiscal year")
+    assert answer.period == "FY2026, Oct 2025–Nov 2025"
+    assert not answer.headline.startswith("No figures yet")
+    assert answer.value == engine.ask("encounters fy2026").value

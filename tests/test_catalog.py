@@ -3,12 +3,13 @@
 import dataclasses
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
-from bot.engine.catalog import Catalog, load_catalog, phrase_key
-from bot.engine.checks import check_catalog
-from bot.engine.command_schema import FILLED
+from bot.engine.catalog import Catalog, Command, load_catalog, phrase_key
+from bot.engine.checks import check_catalog, stand_in_problems
+from bot.engine.command_schema import FILLED, parse_command
 from tests.conftest import COMMANDS
 
 GOOD = """name = "{name}"
@@ -211,3 +212,26 @@ def test_the_readme_worked_example_is_a_shipped_file_byte_for_byte():
     assert named and fence, "commands/README.md lost its worked example"
     shipped = {path.read_bytes(): path.name for path in COMMANDS.glob("*.toml")}
     assert shipped.get(fence.group(1)) == named.group(1).decode()
+
+
+def test_a_stand_in_must_be_another_command_counting_the_same_unit():
+
+    def command(name: str, unit: str, stand_ins: str = "") -> Command:
+        text = (
+            f'name = "{name}"\ntitle = "T"\naliases = ["{name} words"]\nunit = "{unit}"\n'
+            f'headline = "{{value}}"\nsql = "select 1 as period, 1 as value"\nsources = ["s"]\n'
+            + (f"stand_ins = [{stand_ins}]\n" if stand_ins else "")
+        )
+        return parse_command(text, Path(f"{name}.toml"))
+
+    asking = command("asked", "removals", '"other", "missing", "asked", "people"')
+    catalog = Catalog(
+        {c.name: c for c in (asking, command("other", "removals"), command("people", "persons"))},
+        [],
+    )
+    reasons = [p.reason for p in stand_in_problems(asking, catalog)]
+    assert reasons == [
+        "stand_ins names 'missing', which is not another command here",
+        "stand_ins names 'asked', which is not another command here",
+        "stand_ins names 'people', which counts persons, not removals",
+    ]

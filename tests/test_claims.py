@@ -143,3 +143,26 @@ async def test_the_message_command_checks_each_claimed_number(standin, bot):
     assert len(embeds) == 2
     assert "3.5 million" in embeds[0]["description"] and "25 million" in embeds[1]["description"]
     assert embeds[1]["description"].startswith("⚖️ The data shows ")
+
+
+def test_a_claimed_count_with_no_period_gets_the_latest_year_but_no_verdict(engine):
+    answer = engine.ask("Have over 400,000 migrants come in through CHNV?")
+    assert answer.value is not None
+    assert answer.verdicts[0].startswith("Claim “over 400,000” names no period")
+    assert "no verdict" in answer.verdicts[0]
+    assert not any(w in answer.verdicts[0] for w in ("is lower", "is higher", "consistent"))
+
+
+def test_two_claimed_numbers_for_two_years_are_each_set_beside_their_own_year(engine):
+    answer = engine.ask("Did deportations fall from 276,122 in 2019 to 81,547 in 2022?")
+    fy2019, fy2022 = engine.ask("deportations 2019"), engine.ask("deportations 2022")
+    assert answer.verdicts[0].startswith(f"The data shows {fy2019.value_text} (")
+    assert "FY2019" in answer.verdicts[0] and "“276,122”" in answer.verdicts[0]
+    assert answer.verdicts[1].startswith(f"The data shows {fy2022.value_text} (")
+    assert "FY2022" in answer.verdicts[1] and "“81,547”" in answer.verdicts[1]
+
+
+def test_a_claim_is_never_set_beside_one_side_of_two_administrations(engine):
+    answer = engine.ask("Did Biden raise the refugee cap to 62,500 from Trump's 15,000?")
+    assert len(answer.verdicts) == 2
+    assert all("not set beside one of them" in v for v in answer.verdicts)

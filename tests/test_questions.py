@@ -293,7 +293,7 @@ NO_FIGURE = [
     ("encounters 1990", "encounters", "FY1990"),
     ("encounters 2099", "encounters", "FY2099"),
     ("apprehensions 1920", "usbp-apprehensions", "FY1920"),
-    ("deportations 2025", "dhs-removals", "FY2025"),
+    ("deportations 2031", "dhs-removals", "FY2031"),
     ("border patrol agents 2023", "border-patrol-agents", "FY2023"),
     ("asylum grant rate 2023", "asylum-grant-rate", "FY2023"),
 ]

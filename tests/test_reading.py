@@ -16,8 +16,8 @@ REFUSED = [
     ("how many gotaways were there in Texas in 2022", "no figure for Texas"),
     ("migrants rescued at the border 2022", "I have no figures on rescues"),
     ("how much do illegal immigrants pay in taxes", "I have no figures on taxes"),
-    ("encounters excluding Title 42 in 2021", "a total that leaves part of it out"),
-    ("what percent of encounters were family units in 2023", "a share or percentage"),
+    ("encounters excluding Mexico and Canada in 2023", "for one part at a time"),
+    ("what percent of deportations were in 2023", "no part was named"),
     ("which country gets the most green cards", "cannot be ranked"),
     ("backlog per day 2023", "has no meaning"),
     ("encounters in Cochise County 2023", "not broken down by county"),
@@ -235,8 +235,8 @@ def test_words_that_fit_two_series_go_to_the_one_with_the_asked_year_and_say_so(
     assert answer.headline.startswith("No figure in “Border Patrol apprehensions by month")
     assert answer.period == "Nov 2022" and answer.value is not None
     assert "Apprehensions" in answer.sql_params.values()  # the same quantity, from another table
-    refused = engine.ask("deportations 2025")  # only dated claims have 2025: they never stand in
-    assert refused.value is None
+    stood_in = engine.ask("deportations 2025")  # dated claims have 2025 too: they never stand in
+    assert stood_in.command == "ice-removals"
 
 
 def test_a_place_is_offered_only_commands_broken_down_by_it(engine):
@@ -244,3 +244,67 @@ def test_a_place_is_offered_only_commands_broken_down_by_it(engine):
         engine.ask("encounters in Cochise County 2023").suggested_commands == []
     )  # no look-alikes
     assert engine.ask("green cards in California 2023").suggested_commands == ["encounters"]
+
+
+def test_a_share_is_computed_from_two_published_figures_and_says_so(engine):
+    answer = engine.ask("what percent of encounters were title 42 expulsions in 2021")
+    part = engine.ask("title 42 encounters 2021")
+    whole = engine.ask("encounters 2021")
+    assert part.command == whole.command == answer.command == "encounters"
+    assert answer.value == round(part.value / whole.value * 100, 1)
+    assert answer.unit == "percent" and answer.change is None
+    assert "a share computed by immistats" in answer.headline
+    assert any(n.startswith("Derived by immistats:") for n in answer.notices)
+    assert all(0 <= p.value <= 100 for p in answer.series)  # the chart shows shares, not counts
+
+
+def test_the_whole_of_a_share_is_what_is_named_before_the_part(engine):
+    answer = engine.ask("what share of southwest border encounters were families in 2023")
+    families = engine.ask("southwest border encounters of families 2023")
+    southwest = engine.ask("southwest border encounters 2023")
+    assert answer.value == round(families.value / southwest.value * 100, 1)
+    assert "(region: Southwest Land Border)" in answer.headline
+
+
+def test_a_share_with_no_part_after_the_measure_is_refused(engine):
+    for question in (
+        "Are the vast majority of families crossing the border being sent back?",
+        "deportation rate 2023",
+        "what percent of asylum grant rate 2022",
+    ):
+        assert engine.ask(question).value is None, question
+
+
+def test_a_total_without_a_part_subtracts_the_published_part(engine):
+    answer = engine.ask("encounters excluding Mexico 2023")
+    whole, part = engine.ask("encounters 2023"), engine.ask("encounters from Mexico 2023")
+    assert answer.value == whole.value - part.value
+    assert "without citizenship: Mexico" in answer.headline
+    assert "computed by immistats" in answer.headline
+
+
+def test_two_named_values_are_set_side_by_side_only_when_compared(engine):
+    answer = engine.ask(
+        "Did Venezuelans top Mexicans in illegal border crossings in September 2023?"
+    )
+    venezuela = engine.ask("encounters of Venezuelans in September 2023")
+    mexico = engine.ask("encounters of Mexicans in September 2023")
+    assert answer.value == max(venezuela.value, mexico.value)
+    assert venezuela.value_text in answer.headline and mexico.value_text in answer.headline
+    assert [(p.label, p.highlight) for p in answer.series] == [
+        ("Venezuela", True),
+        ("Mexico", False),
+    ]  # the chart sets the two side by side
+    not_compared = engine.ask("How many migrants has Texas bused to New York?")
+    assert not_compared.value is None
+    assert "people bused between cities" in not_compared.headline
+
+
+def test_a_range_one_series_covers_in_part_gives_the_rest_from_another_not_added(engine):
+    answer = engine.ask("deportations 2015 to 2025")
+    dhs = engine.ask("deportations 2015 to 2024")
+    ice = engine.ask("ice removals 2025")
+    assert answer.value == dhs.value  # never summed across the two series
+    assert f"“Removals by ICE” has {ice.value_text} removals" in answer.headline
+    assert "not added to the total" in answer.headline
+    assert {s.url for s in ice.sources} <= {s.url for s in answer.sources}

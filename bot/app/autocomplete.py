@@ -11,8 +11,9 @@ import re
 from discord import app_commands
 from rapidfuzz import fuzz, process, utils
 
-from bot.engine.answering import Engine, display_choice
+from bot.engine.answering import Engine
 from bot.engine.catalog import Catalog, Command, Param
+from bot.engine.figure import display_choice
 from bot.engine.periods import fiscal_year_span, parse_period
 
 log = logging.getLogger(__name__)

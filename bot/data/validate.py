@@ -26,6 +26,7 @@ FLAGS = {
     "claim",  # a dated statement quoted with its wording, not a statistic: never summed
 }
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_THROUGH = re.compile(_MONTH.pattern + r"(-(0[1-9]|[12]\d|3[01]))?")
 _INTEGER = re.compile(r"\d+")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 
@@ -112,12 +113,13 @@ def _check_figure(row: pd.Series, metric_ids: set[str], kinds: dict[str, str]) -
     through = row["partial_through"]
     if ("partial" in flags) != bool(through):
         reasons.append("a partial period needs both the 'partial' flag and partial_through")
-    elif through and not _MONTH.fullmatch(through):
-        reasons.append(f"partial_through {through!r} is not YYYY-MM")
+    elif through and not _THROUGH.fullmatch(through):
+        reasons.append(f"partial_through {through!r} is not YYYY-MM or YYYY-MM-DD")
     elif through and period and period.fiscal_year:
         first, last = months_of_fiscal_year(period.fiscal_year)
         start = months_of_fiscal_year(period.start_fiscal_year or period.fiscal_year)[0]
-        if not start <= through <= last or (period.kind == "fiscal_year" and through < first):
+        month = through[:7]
+        if not start <= month <= last or (period.kind == "fiscal_year" and month < first):
             reasons.append(f"partial_through {through} lies outside {row['period']}")
     return reasons
 

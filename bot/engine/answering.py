@@ -5,16 +5,24 @@ arithmetic is a sum of yearly rows for a range (said so in the answer) and the c
 rows. Sources, definitions and flags come from the database, never from the engine's memory.
 """
 
-import re
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 
-from bot.engine.answer import Answer, Point, SourceRef
+from bot.engine.answer import Answer, Change, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
-from bot.engine.disagreements import published_range, sources_differ
-from bot.engine.formatting import format_value, long_label, short_label
+from bot.engine.disagreements import sources_differ
+from bot.engine.figure import (
+    choice_label,
+    choice_text,
+    fill_figure,
+    question_for,
+    reading_label,
+)
+from bot.engine.formatting import short_label
 from bot.engine.operations import (
     AVERAGES,
     RECORDS,
@@ -24,42 +32,41 @@ from bot.engine.operations import (
     rank_breakdown,
     record,
 )
+from bot.engine.other_series import alternatives, rest_elsewhere, stand_in
+from bot.engine.parts import share_of_whole, side_by_side, whole_without_part
 from bot.engine.question import Intent, Reading, read_question
 from bot.engine.refusals import cannot_serve, not_understood, span_refusal
+from bot.engine.same_months import same_months_change
 from bot.engine.selection import (
     Row,
-    change_against,
     later_partial,
     missing_notice,
     missing_years,
-    row_notices,
     rows_of,
     select_months,
     select_periods,
-    span_label,
     substitution,
-    sum_kind,
     time_params,
 )
+from bot.engine.this_year import this_year
 from bot.engine.timewords import LATEST, TimeAsk
 from bot.engine.vocabulary import Vocabulary
 
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    """Fill {name} placeholders from `values` only; no format-string tricks from a TOML file."""
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-def display_choice(value: str) -> str:
-    """'VENEZUELA' -> 'Venezuela'; values already in mixed case stay as they are."""
-    return value.title() if value.isupper() else value
+PART_OPERATIONS = {"share", "exclude"}
 
 
 class Engine:
     """Answers questions from one read-only database and one catalog."""
 
-    def __init__(self, db: StatsDB, catalog: Catalog, data_version: str):
+    def __init__(
+        self,
+        db: StatsDB,
+        catalog: Catalog,
+        data_version: str,
+        today: Callable[[], date] = date.today,
+    ):
         self.db = db
+        self.today = today  # "this year" is the year of the question, not of the data
         self.catalog = catalog
         self.data_version = data_version
         metrics = db.query("select id, label, unit, definition, caveats from metrics", {})
@@ -73,7 +80,12 @@ class Engine:
         """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands).
         A question with a claimed number ("Have 5 million …?") gets a verdict line first."""
         if find_claims(question):
-            return check_question(question, partial(self._read_and_answer, catalog=catalog))
+            commands = (catalog or self.catalog).commands
+            return check_question(
+                question,
+                partial(self._read_and_answer, catalog=catalog),
+                lambda a: a.command in commands and commands[a.command].aggregate == "sum",
+            )
         return self._read_and_answer(question, catalog)
 
     def _read_and_answer(self, question: str, catalog: Catalog | None = None) -> Answer:
@@ -93,23 +105,102 @@ class Engine:
             if isinstance(compared, str):
                 return cannot_serve(reading, catalog, self.data_version, compared)
             return compared
-        if "rank" in reading.operations:
+        if "rank" in reading.operations and not reading.named_values:
             return self._ranked(reading, intent, command, question, catalog)
+        if PART_OPERATIONS & set(reading.operations) or reading.named_values:
+            combined = self._parts(reading, intent, command, question, catalog)
+            if isinstance(combined, str):
+                return cannot_serve(reading, catalog, self.data_version, combined)
+            return self._with_reading(combined, reading, catalog)
         answer = self.answer(intent, question, catalog)
-        if answer.value is None and intent.time.years:
-            answer = self._equal_with_the_period(reading, intent, answer, question, catalog)
+        if intent.time.years:
+            is_claims = partial(self._is_claims, catalog=catalog)
+            others = alternatives(reading, intent, catalog, is_claims)
+            ask = partial(self._ask_other, question=question, catalog=catalog)
+            if answer.value is None:
+                answer = stand_in(answer, others, ask)
+            else:
+                answer = rest_elsewhere(answer, intent.time, others, ask)
         for operation in reading.operations:
             if operation in AVERAGES:
                 if reason := average(answer, operation, command.aggregate):
                     return cannot_serve(reading, catalog, self.data_version, reason)
             elif operation in RECORDS:
                 answer = self._record(answer, operation, intent, question, catalog)
+        return self._with_reading(answer, reading, catalog)
+
+    @staticmethod
+    def _with_reading(answer: Answer, reading: Reading, catalog: Catalog) -> Answer:
+        """The words no vocabulary knew, and the rival readings, go with every figure."""
         answer.unused_words = list(reading.unused)
         if reading.unused:
             answer.interpretation += f" · words not used: {', '.join(reading.unused)}"
         answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
+
+    def _parts(
+        self, reading: Reading, intent: Intent, command: Command, question: str, catalog: Catalog
+    ) -> Answer | str:
+        """A share of the whole, the whole without a part, or two named parts side by side: one
+        breakdown value against the same series with no filter there (or against the other
+        named value)."""
+        operations = PART_OPERATIONS & set(reading.operations)
+        filtered = [
+            name
+            for name, value in intent.params.items()
+            if (param := command.param(name)) is not None and value != (param.default or "all")
+        ]
+        if len(operations) > 1 or not filtered:
+            return (
+                f"A share, or a total without a part, is worked out from a part of “{command.title}” "
+                "(one country, region or group it is broken down by) and its whole; no part was "
+                "named, and no published rate was found for it."
+            )
+        filtered_all = list(filtered)
+        if "share" in operations:  # "what share of <whole> were <part>": the part is said last
+            parts = [n for n in filtered if n in reading.said_after]
+            if len(parts) != 1:
+                return (
+                    f"A share of “{command.title}” is worked out for one part named after what "
+                    "is counted (“what percent of encounters were families”); "
+                    + ("none was named." if not parts else "more than one was named.")
+                )
+            filtered = parts
+        elif len(filtered) > 1:
+            return "A total without a part is worked out for one part at a time."
+        name = filtered[0]
+        param = command.param(name)
+        assert param is not None
+        if param.default not in (None, "all"):
+            return f"“{command.title}” has no total over every {name} to compare a part with."
+
+        def answer_with(value: str | None) -> Answer:
+            params = {k: v for k, v in intent.params.items() if k != name}
+            return self.answer(
+                replace(intent, params=params | ({name: value} if value else {})),
+                question,
+                catalog,
+            )
+
+        if reading.named_values and not operations:
+            values = [intent.params[name], *reading.named_values]
+            return side_by_side([(choice_label(param, v), answer_with(v)) for v in values])
+        if reading.named_values:
+            return "A share, or a total without a part, is worked out for one part at a time."
+        part = answer_with(intent.params[name])
+        if "share" not in operations:
+            return whole_without_part(
+                part, answer_with(None), choice_label(param, intent.params[name])
+            )
+        of = [
+            choice_label(p, intent.params[n])
+            for n in intent.params
+            if n != name and (p := command.param(n)) is not None and n in filtered_all
+        ]
+        return share_of_whole(
+            part, answer_with(None), choice_label(param, intent.params[name]), "; ".join(of)
+        )
 
     def _ranked(
         self, reading: Reading, intent: Intent, command: Command, question: str, catalog: Catalog
@@ -144,24 +235,13 @@ class Engine:
             answer, operation, series, partial(self._answer_at, intent, question, catalog)
         )
 
-    def _equal_with_the_period(
-        self, reading: Reading, intent: Intent, answer: Answer, question: str, catalog: Catalog
-    ) -> Answer:
-        """Words that fit two series just as well: the one that has the asked period answers, and
-        its headline says first that it stands in for the other. Dated claims never stand in."""
-        for equal in reading.equals:
-            other_intent = self._monthly_if_a_month_was_named(equal, catalog)
-            rows, _ = self.run(catalog.commands[other_intent.command], other_intent.params)
-            if any("claim" in r.flags for r in rows):
-                continue
-            other = self.answer(other_intent, question, catalog)
-            if other.value is not None:
-                other.headline = (
-                    f"No figure in “{answer.title}” for this period; from “{other.title}”: "
-                    + other.headline
-                )
-                return other
-        return answer
+    def _is_claims(self, intent: Intent, catalog: Catalog) -> bool:
+        """A series of dated statements: it never stands in for a statistic."""
+        rows, _ = self.run(catalog.commands[intent.command], intent.params)
+        return any("claim" in r.flags for r in rows)
+
+    def _ask_other(self, intent: Intent, question: str, catalog: Catalog) -> Answer:
+        return self.answer(self._monthly_if_a_month_was_named(intent, catalog), question, catalog)
 
     def _answer_at(self, intent: Intent, question: str, catalog: Catalog, time: TimeAsk) -> Answer:
         return self.answer(replace(intent, time=time), question, catalog)
@@ -188,7 +268,7 @@ class Engine:
             if (v := (choices or {}).get(p.name)) is not None and v in p.choices
         }
         intent = Intent(name, valid, time)
-        return self.answer(intent, question or _question_for(command, time), catalog)
+        return self.answer(intent, question or question_for(command, time), catalog)
 
     def periods(self, name: str, catalog: Catalog | None = None) -> list[str]:
         """The periods a command has figures for (default choices), oldest first: for autocomplete."""
@@ -216,6 +296,10 @@ class Engine:
     def answer(self, intent: Intent, question: str, catalog: Catalog | None = None) -> Answer:
         command = (catalog or self.catalog).commands[intent.command]
         rows, bound = self.run(command, intent.params)
+        lead = ""
+        if intent.time.current:
+            time, lead = this_year(intent.time, rows, command.series, self.today())
+            intent = replace(intent, time=time)
         answer = Answer(
             question=question,
             understood=True,
@@ -235,7 +319,7 @@ class Engine:
             selected, chart_rows = select_periods(rows, intent.time)
         answer.params |= time_params(intent.time, selected)
         missing = missing_years(rows, intent.time, command.series)
-        filters = [display_choice(v) for k, v in bound.items() if v != "all"]
+        filters = [choice_text(command.param(k), v) for k, v in bound.items() if v != "all"]
         metric = self.metrics.get(command.metric or "")
         answer.definition = command.definition or (metric["definition"] if metric else "")
         answer.caveats = [c for c in [metric["caveats"] if metric else "", *command.caveats] if c]
@@ -251,123 +335,46 @@ class Engine:
         if note := later_partial(intent.time, selected, rows, command.unit):
             answer.notices.insert(0, note)
         if not selected:
+            answer.headline = lead
             if not rows:
-                answer.headline = "This query returned no figures."
+                answer.headline += "This query returned no figures."
             elif missing:
-                answer.headline = missing_notice(missing, rows, command.series)
+                answer.headline += missing_notice(missing, rows, command.series)
             else:
-                answer.headline = "No figure for the period you asked about in this series."
-            answer.interpretation = f"Read as: {_reading_label(command, metric, filters)}"
+                answer.headline += "No figure for the period you asked about in this series."
+            answer.interpretation = f"Read as: {reading_label(command, metric, filters)}"
             if not filters:
                 answer.sources_differ = sources_differ(
                     self.db, self.metrics, self.sources, command, [], list(intent.time.years)
                 )
             return answer
-        self._fill_figure(answer, command, metric, selected, rows, intent.time, filters)
+        differ = partial(sources_differ, self.db, self.metrics, self.sources)
+        fill_figure(
+            answer, command, metric, selected, rows, intent.time, filters, self.sources, differ
+        )
+        if answer.change is None and len(selected) == 1 and selected[0].partial:
+            self._against_the_same_months(answer, intent, selected[0], catalog)
         answer.headline = (
-            substitution(intent.time, missing, command.series, selected) + answer.headline
+            lead + substitution(intent.time, missing, command.series, selected) + answer.headline
         )
         return answer
 
-    def _fill_figure(
-        self,
-        answer: Answer,
-        command: Command,
-        metric: dict | None,
-        selected: list[Row],
-        rows: list[Row],
-        time: TimeAsk,
-        filters: list[str],
+    def _against_the_same_months(
+        self, answer: Answer, intent: Intent, row: Row, catalog: Catalog | None
     ) -> None:
-        last = selected[-1]
-        if len(selected) == 1:
-            value, answer.period = last.value, long_label(last.period, last.partial_through)
-        elif time.kind == "compare":
-            value = last.value
-            answer.period = " vs ".join(short_label(r.period) for r in selected)
-        elif command.aggregate == "sum":
-            value = sum(r.value for r in selected)
-            answer.period = span_label(selected)
-            kind = "monthly" if command.series == "month" else "yearly"
-            answer.notices.append(
-                f"Total of the {len(selected)} {kind} figures "
-                f"{short_label(selected[0].period)}–{short_label(last.period)}, added up by immistats."
-            )
-        else:
-            value, answer.period = last.value, long_label(last.period, last.partial_through)
-        answer.value = value
-        answer.value_text = format_value(value, command.unit)
-        answer.change = change_against(selected, rows, time, command.aggregate, self.sources)
-        if answer.change is None and len(selected) == 1 and last.partial:
-            answer.notices.append(
-                f"No change line: {short_label(last.period)} covers only part of the year, and "
-                "a part is not compared with a whole year."
-            )
-        # A comparison's headline states the later figure; the change line carries the earlier one.
-        said = (
-            long_label(last.period, last.partial_through)
-            if time.kind == "compare"
-            else answer.period
+        """A partial year's change against the same months of the year before, from the
+        command's monthly sibling; otherwise the answer says why there is no change line."""
+        command = (catalog or self.catalog).commands[intent.command]
+        sibling = (catalog or self.catalog).commands.get(f"{command.name}-monthly")
+        found: tuple[Change, str] | str = "no monthly figures for it"
+        if sibling and set(intent.params) <= {p.name for p in sibling.sql_params}:
+            months, _ = self.run(sibling, intent.params)
+            found = same_months_change(row, months, command.unit, sibling.title)
+        if isinstance(found, tuple):
+            answer.change, notice = found
+            answer.notices.append(notice)
+            return
+        answer.notices.append(
+            f"No change line: {short_label(row.period)} covers only part of the year, and a part "
+            f"is not compared with a whole year ({found} to compare the same months)."
         )
-        values = {"value": answer.value_text, "period": said, "unit": command.unit}
-        values |= {k: display_choice(v) for k, v in answer.sql_params.items()}
-        answer.headline = _fill(command.headline, values)
-        unstated = [
-            f"{name.replace('_', ' ')}: {display_choice(v)}"
-            for name, v in answer.sql_params.items()
-            if v != "all" and "{" + name + "}" not in command.headline
-        ]
-        if unstated:
-            answer.headline += f" — {'; '.join(unstated)}"
-        if len(selected) > 1 and command.aggregate == "sum" and time.kind != "compare":
-            answer.headline = sum_kind(selected) + answer.headline
-        used = [r for r in selected if r.source_id in self.sources]
-        source_ids = list(dict.fromkeys(r.source_id for r in used)) or [
-            s for s in command.sources if s in self.sources
-        ]
-        if any(self.sources[s].kind == "secondary" for s in source_ids):
-            # Name the publication the secondary copy reproduces, so the reader can go to it.
-            source_ids += [
-                s
-                for s in command.sources
-                if s in self.sources and s not in source_ids and self.sources[s].kind != "secondary"
-            ]
-        answer.sources = [self.sources[s] for s in source_ids]
-        answer.notices += row_notices(selected, self.sources)
-        publishers = ", ".join(dict.fromkeys(_short_publisher(s) for s in answer.sources))
-        answer.interpretation = (
-            f"Read as: {_reading_label(command, metric, filters)} · {answer.period} · {publishers}"
-        )
-        if all(v == "all" for v in answer.sql_params.values()):
-            years = sorted({r.year for r in selected if r.year is not None})
-            answer.sources_differ = sources_differ(
-                self.db, self.metrics, self.sources, command, selected, years
-            )
-        if len(selected) == 1:
-            published_range(answer, selected[0])
-
-
-def _question_for(command: Command, time: TimeAsk) -> str:
-    """A readable stand-in for the question when the user picked options instead of typing."""
-    if time.kind == "compare":
-        return f"{command.title}, {' vs '.join(str(y) for y in time.years)}"
-    if time.kind == "range":
-        return f"{command.title}, {time.years[0]}–{time.years[-1]}"
-    if time.kind == "single":
-        return f"{command.title}, {time.years[0]}"
-    if time.kind == "since":
-        return f"{command.title}, since {time.years[0]}"
-    return f"{command.title}, latest"
-
-
-def _reading_label(command: Command, metric: dict | None, filters: list[str]) -> str:
-    label = metric["label"] if metric else command.title
-    return label + (f" ({', '.join(filters)})" if filters else "")
-
-
-def _short_publisher(source: SourceRef) -> str:
-    """The acronym in parentheses when there is one ('…Review (EOIR)' -> 'EOIR')."""
-    match = re.search(r"\(([A-Z][A-Za-z/]{1,12})\)", source.publisher)
-    if match:
-        return match.group(1)
-    return source.publisher.split(",")[0].split(" (")[0][:40]

@@ -92,9 +92,24 @@ def check_command(command: Command, db: StatsDB, known: Known) -> list[CatalogPr
     return problems
 
 
+def stand_in_problems(command: Command, catalog: Catalog) -> list[CatalogProblem]:
+    """A stand-in must be another command of the same catalog, counted in the same unit."""
+    problems = []
+    for name in command.stand_ins:
+        other = catalog.get(name)
+        if other is None or other.name == command.name:
+            reason = f"stand_ins names '{name}', which is not another command here"
+        elif other.unit != command.unit:
+            reason = f"stand_ins names '{name}', which counts {other.unit}, not {command.unit}"
+        else:
+            continue
+        problems.append(CatalogProblem(_file(command), line_of(command.text, "stand_ins"), reason))
+    return problems
+
+
 def check_catalog(catalog: Catalog, db: StatsDB) -> list[CatalogProblem]:
     known = Known.of(db)
     problems = list(catalog.problems)
     for command in catalog:
-        problems += check_command(command, db, known)
+        problems += check_command(command, db, known) + stand_in_problems(command, catalog)
     return problems

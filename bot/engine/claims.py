@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer
-from bot.engine.formatting import PERCENT_UNITS, format_change
+from bot.engine.formatting import PERCENT_UNITS, format_change, format_value
+from bot.engine.periods import parse_period
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 ABOVE = ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding")
@@ -122,12 +123,19 @@ def _precision(plain: str, scale: str) -> float:
     return 0.5 * multiplier * unit if plain != "0" else 0.5 * multiplier
 
 
-def check_question(text: str, ask: Callable[[str], Answer]) -> Answer:
+def check_question(
+    text: str, ask: Callable[[str], Answer], adds_up: Callable[[Answer], bool] = lambda _: False
+) -> Answer:
     """Answer `text` with its claimed numbers taken out, then set each claim beside the figure:
-    the verdict lines come first in every face (CLI, JSON, Discord)."""
+    the verdict lines come first in every face (CLI, JSON, Discord). `adds_up` says whether the
+    answer's series is a count that adds up over time: such a claim with no period ("Have over
+    400,000 come in through CHNV?") may count since any date, so the latest year gets no verdict."""
     claims = find_claims(text)
     answer = ask(without_claims(text, claims) if claims else text)
     answer.question = text
+    if answer.value is not None and (answer.time.kind == "compare" or "ranges" in answer.params):
+        answer.verdicts += compared_verdicts(claims, answer)
+        return answer
     what = answer.period and f"{answer.title or answer.unit}, {answer.period}"
     for claim in claims:
         comparable = claim.percent == (answer.unit in PERCENT_UNITS)
@@ -138,5 +146,40 @@ def check_question(text: str, ask: Callable[[str], Answer]) -> Answer:
             data_text = format_change(change.absolute, None, answer.unit) if change else ""
             about = f"the change from {change.previous_period}, {about}" if change else about
         usable = answer.understood and comparable and data is not None
+        if usable and not claim.change and answer.time.kind == "none" and adds_up(answer):
+            answer.verdicts.append(
+                f"Claim “{claim.text}” names no period: the data shows {data_text} ({about}, the "
+                "latest complete period); a count over another span may be meant, so no verdict."
+            )
+            continue
         answer.verdicts.append(verdict_line(claim, data if usable else None, data_text, about))
     return answer
+
+
+def compared_verdicts(claims: list[Claim], answer: Answer) -> list[str]:
+    """Two years compared with a number for each ("from 276,122 in 2019 to 81,547 in 2022"): each
+    claim beside its own year, in the order written. Otherwise (one number for two periods, two
+    administrations' spans) no claim is set beside one side of the comparison."""
+    compared = {_year(p.period): p for p in answer.series if p.highlight}
+    years = [y for y in answer.time.years if y in compared]
+    if "ranges" in answer.params or len(years) != len(claims) or any(c.change for c in claims):
+        return [
+            f"Claim “{claim.text}”: the question compares periods, so the claimed number is not "
+            "set beside one of them; ask about one period to check it."
+            for claim in claims
+        ]
+    verdicts = []
+    for claim, year in zip(claims, years, strict=True):
+        point = compared[year]
+        what = f"{answer.title}, {point.label}"
+        shown = format_value(point.value, answer.unit)
+        comparable = claim.percent == (answer.unit in PERCENT_UNITS)
+        verdicts.append(verdict_line(claim, point.value if comparable else None, shown, what))
+    return verdicts
+
+
+def _year(period: str) -> int | None:
+    parsed = parse_period(period)
+    if parsed is None:
+        return None
+    return parsed.calendar_year if parsed.kind == "calendar_year" else parsed.fiscal_year

@@ -41,6 +41,8 @@ class Command:
     sources: tuple[str, ...]
     metric: str | None = None
     related_metrics: tuple[str, ...] = ()
+    # Commands that answer, said first in the headline, when this one lacks the period asked.
+    stand_ins: tuple[str, ...] = ()
     definition: str = ""
     caveats: tuple[str, ...] = ()
     aggregate: str = "sum"

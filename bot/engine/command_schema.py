@@ -29,6 +29,7 @@ REQUIRED = ("name", "title", "aliases", "unit", "headline", "sql", "sources")
 OPTIONAL = (
     "metric",
     "related_metrics",
+    "stand_ins",
     "definition",
     "caveats",
     "aggregate",
@@ -231,6 +232,7 @@ def parse_command(text: str, path: Path) -> Command:
         sources=types.words(data, "sources", found, limit=30, required=True),
         metric=types.text(data, "metric", found, limit=80, required=False) or None,
         related_metrics=types.words(data, "related_metrics", found, limit=10),
+        stand_ins=types.words(data, "stand_ins", found, limit=5),
         definition=types.text(data, "definition", found, limit=MAX_TEXT, required=False),
         caveats=types.words(data, "caveats", found, limit=10),
         aggregate=types.one_of(data, "aggregate", AGGREGATES, "sum", found),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.engine.catalog import Catalog
 from bot.engine.db import StatsDB
-from bot.engine.periods import month_label
+from bot.engine.periods import through_label
 
 # The monthly tables and what they can be broken down by (their figures are summed by commands).
 MONTHLY_TABLES = {
@@ -79,7 +79,7 @@ class Coverage:
         joiner = " to " if "-FY" in self.first + self.last else "–"  # multi-year totals
         text = self.first if self.first == self.last else f"{self.first}{joiner}{self.last}"
         if self.last_through:
-            text += f" ({self.last} through {month_label(self.last_through)})"
+            text += f" ({self.last} through {through_label(self.last_through)})"
         elif self.as_of:
             text += f" ({self.last} as of {self.as_of})"
         return text

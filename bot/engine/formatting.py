@@ -1,6 +1,6 @@
 """Numbers and periods as people read them: 149,305 · 46.0% · FY2023 (Oct 2022–Sep 2023)."""
 
-from bot.engine.periods import fiscal_year_span, month_label, parse_period
+from bot.engine.periods import fiscal_year_span, month_label, parse_period, through_label
 
 PERCENT_UNITS = {"percent", "%"}
 
@@ -46,7 +46,7 @@ def long_label(period: str, through: str | None = None) -> str:
     if parsed is None:
         return period
     if parsed.kind == "fiscal_year" and through:
-        return f"FY{parsed.fiscal_year}, Oct {parsed.fiscal_year - 1}–{month_label(through[:7])}"
+        return f"FY{parsed.fiscal_year}, Oct {parsed.fiscal_year - 1}–{through_label(through)}"
     if parsed.kind == "fiscal_year":
         return f"FY{parsed.fiscal_year} ({fiscal_year_span(parsed.fiscal_year)})"
     if parsed.kind == "fiscal_year_range":

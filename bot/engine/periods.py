@@ -78,6 +78,14 @@ def month_label(month: str) -> str:
     return f"{MONTH_NAMES[int(mon) - 1]} {year}"
 
 
+def through_label(through: str) -> str:
+    """Where a partial period ends: '2024-08' -> 'Aug 2024', '2025-09-20' -> '20 Sep 2025' (a
+    source that counts to a day says so, and the reader must not take it for the whole month)."""
+    if len(through) == 10:
+        return f"{int(through[8:])} {month_label(through[:7])}"
+    return month_label(through[:7])
+
+
 def fiscal_year_span(fy: int) -> str:
     """FY2023 -> 'Oct 2022–Sep 2023'."""
     return f"Oct {fy - 1}–Sep {fy}"

@@ -15,35 +15,40 @@ Deterministic, local, no language model. How a question is read:
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.engine.catalog import Catalog, Command, Param
+from bot.engine.catalog import Catalog, Command
 from bot.engine.catalog_words import catalog_words
+from bot.engine.matching import (
+    Match,
+    match_command,
+    match_rank,
+)
 from bot.engine.textwords import alias_tokens, normalise, tokens
 from bot.engine.timewords import TimeAsk, read_time
 from bot.engine.vocabulary import Hit, Vocabulary
 
-TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
+# Two values of one breakdown are set side by side only when the question compares them.
+_COMPARED = re.compile(
+    r"\b(vs\.?|versus|than|compared?|top(ped)?|outnumber(ed)?|more|fewer|or|and|against)\b"
+)
 SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
 # A range's sum and the change line are always given; averages and records are worked out.
 SUPPORTED_OPERATIONS = frozenset(
-    {"total", "change", "per_day", "per_month", "average", "record", "record_low", "rank"}
+    {
+        "total",
+        "change",
+        "per_day",
+        "per_month",
+        "average",
+        "record",
+        "record_low",
+        "rank",
+        "share",
+        "exclude",
+    }
 )
-
-
-@dataclass(frozen=True)
-class Match:
-    """How well one command reads the question."""
-
-    command: Command
-    params: dict[str, str]
-    covered: int  # content words explained by an alias or a choice word
-    leftover: tuple[str, ...]  # content words nothing explained
-    used: frozenset[int]  # indexes of the content words it explained
-    similarity: float  # mean rapidfuzz score of the matched alias words (100 = exact)
-    alias: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Reading:
     unused: tuple[str, ...] = ()  # words found in no vocabulary and used by nothing
     operations: tuple[str, ...] = ()  # supported operations asked for (total, change)
     equals: tuple[Intent, ...] = ()  # other commands that read the question just as well
+    named_values: tuple[str, ...] = ()  # more values of a breakdown the intent filters on
+    said_after: frozenset[str] = frozenset()  # filters named after the measure ("… were Mexican")
 
     @property
     def understood(self) -> bool:
@@ -85,92 +92,6 @@ def _strip_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
     return text
-
-
-@lru_cache(maxsize=65536)
-def _word_score(want: str, have: str) -> float:
-    """Exact for short words and numbers (typos there change the meaning); fuzzy for longer ones."""
-    if want == have:
-        return 100.0
-    if want.isdigit() or have.isdigit() or len(want) < 5 or len(have) < 4:
-        return 0.0
-    if want.rstrip("s") == have.rstrip("s"):
-        return 98.0
-    return fuzz.ratio(want, have)
-
-
-def match_phrase(
-    phrase: list[str], words: list[str], taken: set[int]
-) -> tuple[list[int], float] | None:
-    """Positions of `words` that spell `phrase` (each phrase word matched once), or None."""
-    used: list[int] = []
-    scores: list[float] = []
-    for want in phrase:
-        best, best_at = 0.0, -1
-        for at, have in enumerate(words):
-            if at in taken or at in used:
-                continue
-            score = _word_score(want, have)
-            if score > best:
-                best, best_at = score, at
-        if best < TYPO_SCORE:
-            return None
-        used.append(best_at)
-        scores.append(best)
-    return used, sum(scores) / len(scores)
-
-
-def _choice_hits(
-    param: Param, words: list[str], taken: set[int], filler: frozenset[str]
-) -> tuple[str, list[int]] | None:
-    """The choice whose longest, then closest, word-phrase appears in the question.
-
-    Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
-    """
-    best: tuple[int, float, str, list[int]] | None = None
-    for value, phrases in param.choices.items():
-        for phrase in phrases:
-            parts = list(alias_tokens(phrase, filler))
-            found = match_phrase(parts, words, taken) if parts else None
-            if found and (best is None or (len(parts), found[1]) > best[:2]):
-                best = (len(parts), found[1], value, found[0])
-    return (best[2], best[3]) if best else None
-
-
-def match_command(command: Command, words: list[str], filler: frozenset[str]) -> Match | None:
-    """Read the question as this command; None when none of its aliases fits."""
-    taken: set[int] = set()
-    params: dict[str, str] = {}
-    for param in command.params:
-        if param.type != "choice":
-            continue
-        hit = _choice_hits(param, words, taken, filler)
-        if hit:
-            params[param.name] = hit[0]
-            taken |= set(hit[1])
-    best: tuple[int, float, str, list[int]] | None = None
-    for alias in command.aliases:
-        parts = list(alias_tokens(alias, filler))
-        found = match_phrase(parts, words, taken)
-        if found and (best is None or (len(parts), found[1]) > (best[0], best[1])):
-            best = (len(parts), found[1], alias, found[0])
-    if best is None:
-        return None
-    for param in command.params:
-        if param.required and param.name not in params:
-            return None
-    covered = taken | set(best[3])
-    leftover = tuple(w for at, w in enumerate(words) if at not in covered)
-    return Match(command, params, len(covered), leftover, frozenset(covered), best[1], best[2])
-
-
-def _rank(match: Match) -> tuple:
-    return (
-        match.covered - len(match.leftover),
-        match.covered,
-        match.similarity,
-        -len(match.command.params),
-    )
 
 
 @dataclass(frozen=True)
@@ -235,7 +156,7 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     words = question_words(text, time, vocabulary)
     filler = vocabulary.filler
     matches = [m for c in catalog if (m := match_command(c, words.content, filler))]
-    matches.sort(key=_rank, reverse=True)
+    matches.sort(key=match_rank, reverse=True)
     if not matches:
         suggestions = closest_commands(words.content, catalog)
         return Reading(question, None, suggestions, time, unused=tuple(words.content))
@@ -244,7 +165,7 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     equals = tuple(
         Intent(m.command.name, m.params, time)
         for m in matches[1:]
-        if _rank(m)[:2] == _rank(best)[:2]
+        if match_rank(m)[:2] == match_rank(best)[:2]
     )[:3]
     confidence = _confidence(best, words.content)
     intent = Intent(best.command.name, best.params, time)
@@ -259,12 +180,53 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     numbers = [w for i, w in enumerate(words.content) if words.at[i] not in used and _number(w)]
     blocks += tuple(Block(n, "number", n) for n in numbers)
     blocks = tuple(dict.fromkeys(blocks))
+    named_values, blocks = _other_values(blocks, best) if _COMPARED.search(text) else ((), blocks)
     taken = used | words.named
     unused = tuple(
         dict.fromkeys(w for i, w in enumerate(words.content) if words.at[i] not in taken)
     )
     suggestions = tuple(rivals) if confidence < 0.75 or blocks else ()
-    return Reading(question, intent, suggestions, time, blocks, unused, operations, equals)
+    return Reading(
+        question,
+        intent,
+        suggestions,
+        time,
+        blocks,
+        unused,
+        operations,
+        equals,
+        named_values,
+        best.after,
+    )
+
+
+def _other_values(
+    blocks: tuple[Block, ...], match: Match
+) -> tuple[tuple[str, ...], tuple[Block, ...]]:
+    """Places and countries that are other values of a breakdown the reading already filters on
+    ("Venezuelans … Mexicans"): named values to set side by side, not things it cannot serve."""
+    values: list[str] = []
+    kept: list[Block] = []
+    for block in blocks:
+        value = None
+        if block.kind in ("country", "state", "place"):
+            value = _choice_named(match.command, block.meaning, set(match.params))
+        if value and value not in match.params.values():
+            values.append(value)
+        else:
+            kept.append(block)
+    return tuple(dict.fromkeys(values)), tuple(kept)
+
+
+def _choice_named(command: Command, meaning: str, among: set[str]) -> str | None:
+    wanted = meaning.lower()
+    for param in command.params:
+        if param.name not in among:
+            continue
+        for value, phrases in param.choices.items():
+            if wanted == value.lower() or wanted in (p.lower() for p in phrases):
+                return value
+    return None
 
 
 def _measure_blocks(

@@ -118,6 +118,11 @@ def describe_time(time: TimeAsk) -> str:
 
 def _reason(block: Block, command: Command, catalog: Catalog) -> str:
     subject = command.title
+    if block.kind in ("state", "country", "place") and _breaks_down_by(command, block.meaning):
+        return (
+            f"“{block.meaning}” is a second {block.kind} in the question: {subject} is answered "
+            "for one at a time, or two set side by side when compared (“Texas vs Arizona”)."
+        )
     if block.kind == "state":
         return (
             f"{subject}: not broken down by state here, so there is no figure for {block.meaning}."

@@ -8,6 +8,7 @@ crash an answer or print nonsense. Such rows are refused before a command is sto
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from bot.engine.periods import parse_period
 
@@ -49,6 +50,17 @@ def _period_problem(period: object) -> str | None:
     return None
 
 
+def _reads_as_period(column: str, value: str) -> bool:
+    """A partial period may end on a day ('2025-09-20'): a source counting to a date says so."""
+    if column == "partial_through" and len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        value = value[:7]
+    return parse_period(value) is not None
+
+
 def _other_problems(data: dict[str, object], source_ids: set[str]) -> list[str]:
     found = []
     for column in TEXT_COLUMNS + PERIOD_COLUMNS:
@@ -57,7 +69,7 @@ def _other_problems(data: dict[str, object], source_ids: set[str]) -> list[str]:
             found.append(f"`{column}` must be a text, not {_said(value)}")
     for column in PERIOD_COLUMNS:
         value = data.get(column)
-        if isinstance(value, str) and value and parse_period(value) is None:
+        if isinstance(value, str) and value and not _reads_as_period(column, value):
             found.append(f"`{column}` must be a period like {PERIOD_FORMS}, not {_said(value)}")
     source = data.get("source_id")
     if isinstance(source, str) and source and source not in source_ids:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from bot.engine.answer import Change, SourceRef
 from bot.engine.formatting import format_value, long_label, range_label, short_label
-from bot.engine.periods import month_label, parse_period
+from bot.engine.periods import parse_period, through_label
 from bot.engine.timewords import TimeAsk
 
 MAX_BARS = 30  # a chart wider than this stops being readable at Discord's size
@@ -104,7 +104,7 @@ def span_label(selected: list[Row]) -> str:
         return long_label(first_fy) if first_fy == last_fy else range_label(first_fy, last_fy)
     label = range_label(first.period, last.period)
     if last.partial_through and label.endswith(")"):  # the months a partial last year covers
-        label = label[: label.rindex("–") + 1] + month_label(last.partial_through[:7]) + ")"
+        label = label[: label.rindex("–") + 1] + through_label(last.partial_through) + ")"
     return label
 
 
@@ -255,7 +255,7 @@ def row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]
         label = short_label(row.period)
         if row.partial:
             through = row.partial_through
-            span = f" (through {short_label(through)})" if through else ""
+            span = f" (through {through_label(through)})" if through else ""
             notices.append(f"{label} is a partial period{span}, not a full year.")
         source = sources.get(row.source_id or "")
         if "secondary" in row.flags or (source and source.kind == "secondary"):
@@ -316,7 +316,7 @@ def later_partial(time: TimeAsk, selected: list[Row], rows: list[Row], unit: str
     if not newest.partial or newest in selected or newest.period <= selected[-1].period:
         return None
     through = (
-        f" run only through {short_label(newest.partial_through)}"
+        f" run only through {through_label(newest.partial_through)}"
         if newest.partial_through
         else " are partial"
     )

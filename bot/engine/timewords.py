@@ -30,6 +30,9 @@ _LATEST = re.compile(
     r"\b(last|latest|most recent|newest|current|this|past)\s+(fiscal\s+)?(year|fy|figure|data|numbers?)\b"
     r"|\blatest\b|\bmost recent\b|\bright now\b|\bcurrently\b|\btoday\b|\bnow\b"
 )
+_CURRENT = re.compile(
+    r"\b(?:this|current)\s+(?:fiscal\s+)?(?:year|fy)\b|\byear[\s-]to[\s-]date\b|\bytd\b"
+)
 _ADMIN = re.compile(
     r"\b(under|during|in)\s+(?:the\s+)?(?:president\s+)?(biden|trump|obama|bush)\b"
     r"|\b(biden|trump|obama|bush)(?:'s)?\s+(?:administration|years|term|presidency|era)\b"
@@ -64,6 +67,7 @@ class TimeAsk:
     calendar_year: bool = False  # a calendar year was asked: fiscal-year figures cannot answer it
     count: int | None = None  # "last N years"
     ranges: tuple[tuple[str, int, int], ...] = ()  # two administrations compared: (label, FY, FY)
+    current: bool = False  # "this year": the year of today's date, resolved by the engine
 
     @classmethod
     def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
@@ -145,6 +149,8 @@ def read_time(text: str) -> TimeAsk:
         if _SINCE.search(text[max(0, start - 12) : start]):  # "since 2019", "since FY2019"
             return TimeAsk("since", (year,), None, spans)
         return TimeAsk("single", (year,), None, spans, month)
+    if match := _CURRENT.search(text):
+        return TimeAsk("latest", (), None, (match.span(),), current=True)
     if match := _LATEST.search(text):
         return TimeAsk("latest", (), None, (match.span(),))
     return TimeAsk("none")

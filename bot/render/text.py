@@ -1,7 +1,7 @@
 """Answer -> plain text for the terminal, and the stable JSON shape scripts rely on."""
 
 from bot.engine.answer import Answer
-from bot.engine.formatting import format_change, format_value
+from bot.engine.formatting import PERCENT_UNITS, format_change, format_value
 
 JSON_KEYS = (
     "question",
@@ -39,7 +39,10 @@ def figure_lines(answer: Answer, *, bold: bool) -> list[str]:
     lines = []
     if answer.value is not None:
         value = f"**{answer.value_text}**" if bold else answer.value_text
-        lines.append(f"{value} {answer.unit} · {answer.period}")
+        unit = (
+            "" if answer.unit in PERCENT_UNITS else f" {answer.unit}"
+        )  # '46.0%', not '46.0% percent'
+        lines.append(f"{value}{unit} · {answer.period}")
     if answer.interpretation:
         lines.append(answer.interpretation)
     if answer.change:

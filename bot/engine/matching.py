@@ -1,0 +1,149 @@
+"""One command against the question's words: its aliases and its breakdowns' phrases, in any
+order, with typos in longer words forgiven. A place is said in one breath, so a breakdown's
+phrase must be matched by neighbouring words."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from bot.engine.catalog import Command, Param
+from bot.engine.textwords import alias_tokens
+
+TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
+
+
+@dataclass(frozen=True)
+class Match:
+    """How well one command reads the question."""
+
+    command: Command
+    params: dict[str, str]
+    covered: int  # content words explained by an alias or a choice word
+    leftover: tuple[str, ...]  # content words nothing explained
+    used: frozenset[int]  # indexes of the content words it explained
+    similarity: float  # mean rapidfuzz score of the matched alias words (100 = exact)
+    alias: str
+    after: frozenset[str] = frozenset()  # choice parameters said after the alias's words
+
+
+@lru_cache(maxsize=65536)
+def word_score(want: str, have: str) -> float:
+    """Exact for short words and numbers (typos there change the meaning); fuzzy for longer ones."""
+    if want == have:
+        return 100.0
+    if want.isdigit() or have.isdigit() or len(want) < 5 or len(have) < 4:
+        return 0.0
+    if want.rstrip("s") == have.rstrip("s"):
+        return 98.0
+    return fuzz.ratio(want, have)
+
+
+def match_phrase(
+    phrase: list[str], words: list[str], taken: set[int]
+) -> tuple[list[int], float] | None:
+    """Positions of `words` that spell `phrase` (each phrase word matched once), or None."""
+    used: list[int] = []
+    scores: list[float] = []
+    for want in phrase:
+        best, best_at = 0.0, -1
+        for at, have in enumerate(words):
+            if at in taken or at in used:
+                continue
+            score = word_score(want, have)
+            if score > best:
+                best, best_at = score, at
+        if best < TYPO_SCORE:
+            return None
+        used.append(best_at)
+        scores.append(best)
+    return used, sum(scores) / len(scores)
+
+
+def match_together(
+    phrase: list[str], words: list[str], taken: set[int]
+) -> tuple[list[int], float] | None:
+    """match_phrase, with the phrase's words side by side (in any order): a breakdown value is
+    said in one breath, so "border … Mexicans" is not "Mexico border"."""
+    found = match_phrase(phrase, words, taken)
+    size = len(phrase)
+    if found is None or max(found[0]) - min(found[0]) < size:
+        return found
+    best = None
+    for start in range(len(words) - size + 1):
+        outside = set(range(len(words))) - set(range(start, start + size))
+        here = match_phrase(phrase, words, taken | outside)
+        if here and (best is None or here[1] > best[1]):
+            best = here
+    return best
+
+
+def choice_hits(
+    param: Param, words: list[str], taken: set[int], filler: frozenset[str]
+) -> tuple[str, list[int]] | None:
+    """The choice whose longest, then closest, word-phrase appears in the question.
+
+    Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
+    """
+    best: tuple[int, float, str, list[int]] | None = None
+    for value, phrases in param.choices.items():
+        for phrase in phrases:
+            parts = list(alias_tokens(phrase, filler))
+            found = match_together(parts, words, taken) if parts else None
+            if found and (best is None or (len(parts), found[1]) > best[:2]):
+                best = (len(parts), found[1], value, found[0])
+    return (best[2], best[3]) if best else None
+
+
+def said_again(
+    phrases: tuple[str, ...], words: list[str], taken: set[int], filler: frozenset[str]
+) -> set[int]:
+    """Other words for the value already chosen ("Title 42 expulsions": both name Title 42)."""
+    again: set[int] = set()
+    for phrase in phrases:
+        parts = list(alias_tokens(phrase, filler))
+        found = match_together(parts, words, taken | again) if parts else None
+        if found:
+            again |= set(found[0])
+    return again
+
+
+def match_command(command: Command, words: list[str], filler: frozenset[str]) -> Match | None:
+    """Read the question as this command; None when none of its aliases fits."""
+    taken: set[int] = set()
+    params: dict[str, str] = {}
+    first_at: dict[str, int] = {}
+    for param in command.params:
+        if param.type != "choice":
+            continue
+        hit = choice_hits(param, words, taken, filler)
+        if hit:
+            params[param.name] = hit[0]
+            first_at[param.name] = min(hit[1])
+            taken |= set(hit[1]) | said_again(param.choices[hit[0]], words, taken, filler)
+    best: tuple[int, float, str, list[int]] | None = None
+    for alias in command.aliases:
+        parts = list(alias_tokens(alias, filler))
+        found = match_phrase(parts, words, taken)
+        if found and (best is None or (len(parts), found[1]) > (best[0], best[1])):
+            best = (len(parts), found[1], alias, found[0])
+    if best is None:
+        return None
+    for param in command.params:
+        if param.required and param.name not in params:
+            return None
+    covered = taken | set(best[3])
+    leftover = tuple(w for at, w in enumerate(words) if at not in covered)
+    after = frozenset(name for name, at in first_at.items() if at > max(best[3]))
+    return Match(
+        command, params, len(covered), leftover, frozenset(covered), best[1], best[2], after
+    )
+
+
+def match_rank(match: Match) -> tuple:
+    return (
+        match.covered - len(match.leftover),
+        match.covered,
+        match.similarity,
+        -len(match.command.params),
+    )

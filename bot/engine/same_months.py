@@ -1,0 +1,57 @@
+"""A partial year compared like with like: the same months of the year before.
+
+A part of a fiscal year is never compared with a whole year. When the command has a monthly
+sibling (NAME-monthly) holding every month of both runs, and its months add up to the partial
+year's own figure (so the two are one series), the change is against the same months of the
+previous fiscal year, said in the change line and shown with its inputs.
+"""
+
+from bot.engine.answer import Change
+from bot.engine.formatting import format_value, short_label
+from bot.engine.selection import Row
+
+# The partial year's figure and its months' sum may differ by the rounding of the monthly table.
+ROUNDING = 0.001
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """'2023-10'..'2024-01' -> ['2023-10', '2023-11', '2023-12', '2024-01']."""
+    year, month = int(first[:4]), int(first[5:7])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def a_year_earlier(month: str) -> str:
+    return f"{int(month[:4]) - 1:04d}{month[4:]}"
+
+
+def same_months_change(
+    row: Row, months: list[Row], unit: str, sibling_title: str
+) -> tuple[Change, str] | str:
+    """The change of a partial fiscal year against the same months a year earlier, with the
+    notice that shows its inputs; or why there is none, in a reader's words."""
+    through = row.partial_through or ""
+    if row.fiscal_year is None or len(through) != 7:
+        return "its figures run to a day, not to the end of a month"
+    now = months_between(f"{row.fiscal_year - 1}-10", through)
+    before = [a_year_earlier(m) for m in now]
+    by_month = {m.period: m for m in months if not m.partial}
+    if any(m not in by_month for m in now + before):
+        return "the monthly figures do not cover the same months of the year before"
+    total_now = sum(by_month[m].value for m in now)
+    if abs(total_now - row.value) > ROUNDING * max(row.value, 1):
+        return "its monthly figures do not add up to this figure"
+    total_before = sum(by_month[m].value for m in before)
+    label = f"FY{row.fiscal_year - 1}, {short_label(before[0])}–{short_label(before[-1])}"
+    absolute = row.value - total_before
+    percent = absolute / total_before * 100 if total_before else None
+    change = Change(f"{label} (same months)", total_before, absolute, percent)
+    notice = (
+        f"The change compares the same {len(now)} months of each year, added up by immistats "
+        f"from the monthly figures of “{sibling_title}”: {label}: "
+        f"{format_value(total_before, unit)}."
+    )
+    return change, notice
