@@ -107,14 +107,13 @@ def read_proceedings(
         'TRY_CAST(left(trim("COMP_DATE"), 10) AS DATE), '
         "TRY_STRPTIME(split_part(trim(\"COMP_DATE\"), ' ', 1), '%m/%d/%Y')::DATE)"
     )
-    dated = f"shape IS NULL AND trim(comp_text) <> '' AND case_type IN ({scope})"
     key = _key(
-        f"{dated} AND idp < {ORDER_FACTOR}",
+        f"dated AND idp < {ORDER_FACTOR}",
         "idc",
         _shape_cases()
         + [
-            (f"{dated} AND (idp IS NULL OR idc IS NULL OR idp < 0 OR idc < 0)", BAD_ID),
-            (f"{dated} AND comp_date IS NULL", BAD_DATE),
+            ("dated AND (idp IS NULL OR idc IS NULL OR idp < 0 OR idc < 0)", BAD_ID),
+            ("dated AND comp_date IS NULL", BAD_DATE),
         ],
     )
     con.execute(
@@ -125,13 +124,18 @@ def read_proceedings(
                 {_normal("CASE_TYPE", scope)} AS case_type, {_normal("DEC_CODE")} AS dec_code,
                 {_normal("OTHER_COMP")} AS other_comp, "NAT" AS nat,
                 "BASE_CITY_CODE" AS court, "CUSTODY" AS custody,
-                "COMP_DATE" AS comp_text, {date} AS comp_date, "{table.columns[0]}" AS first_field
+                trim("COMP_DATE") <> '' AS has_date, {date} AS comp_date,
+                "{table.columns[0]}" AS first_field
             FROM {reader(table, PROCEEDING_COLUMNS, encoding)}
+        ), d AS (
+            -- a completion in scope, of the right width: counted unless its id or date is bad
+            SELECT *, shape IS NULL AND has_date AND case_type IN ({scope}) AS dated FROM p
         )
         SELECT {key} AS key, idp AS idnproceeding, case_type, dec_code, other_comp, nat, court,
-            custody, comp_date, first_field,
-            dec_code = '' AND case_type || ' ' || other_comp IN ({venue}) AS moves
-        FROM p"""
+            custody, comp_date, CASE WHEN shape IS NOT NULL THEN first_field END AS first_field,
+            dec_code = '' AND other_comp <> '' AND case_type || ' ' || other_comp IN ({venue})
+                AS moves
+        FROM d"""
     )
 
 
@@ -158,7 +162,8 @@ def read_applications(
                 {_normal("APPL_DEC")} AS code, "{table.columns[0]}" AS first_field
             FROM {reader(table, APPLICATION_COLUMNS, encoding)}
         )
-        SELECT {_key(usable, "idp", _shape_cases())} AS key, idc AS idncase, code, first_field,
+        SELECT {_key(usable, "idp", _shape_cases())} AS key, idc AS idncase, code,
+            CASE WHEN shape IS NOT NULL THEN first_field END AS first_field,
             CASE code {ranks} ELSE {decode.PRIORITY[rules.UNDECODED]} END * {ORDER_FACTOR}
                 + ida AS rank
         FROM a"""
@@ -215,9 +220,9 @@ def read_tables(
 
 def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
     """Each case's counted completion: its first completed proceeding (by completion date, then
-    proceeding id) that does not move the case elsewhere, decoded by the release's lookups. The
-    order is one BIGINT, days since 1900 times ORDER_FACTOR plus the id, so the minimum per case
-    names the proceeding itself."""
+    proceeding id) that does not move the case elsewhere, with the number of its decoded outcome
+    (outcome_map). The order is one BIGINT, days since 1900 times ORDER_FACTOR plus the id, so
+    the minimum per case names the proceeding itself."""
     con.execute(
         f"""CREATE TABLE first AS SELECT min(date_diff('day', DATE '1900-01-01', comp_date)
                 ::BIGINT * {ORDER_FACTOR} + idnproceeding) % {ORDER_FACTOR} AS idnproceeding
@@ -226,7 +231,7 @@ def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
     decode.create_outcome_map(con, lookups)
     con.execute(
         """CREATE TABLE ending AS SELECT p.idnproceeding, p.key AS idncase, p.nat, p.court,
-            p.custody, m.case_type, m.field, m.code, m.outcome,
+            p.custody, m.oid,
             year(p.comp_date) + CASE WHEN month(p.comp_date) >= 10 THEN 1 ELSE 0 END
                 AS fiscal_year
         FROM proceedings p SEMI JOIN first f ON p.idnproceeding = f.idnproceeding
@@ -237,25 +242,22 @@ def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
 
 
 def asylum(con: duckdb.DuckDBPyConnection) -> None:
-    """One asylum decision per case on its counted completion, and whether the case is an
-    asylum filer (an asylum application on that proceeding or an earlier one)."""
+    """One asylum decision per case on its counted completion (its group's rank in
+    decode.PRIORITY), and whether the case is an asylum filer (an asylum application on that
+    proceeding or an earlier one) and got a merits decision (MERIT_RANKS) at that completion."""
     con.execute(
         f"""CREATE TABLE decision AS
-            WITH best AS (
-                SELECT e.idncase, arg_min(a.code, a.rank) AS code,
-                    min(a.rank) // {ORDER_FACTOR} AS priority
-                FROM applications a JOIN ending e ON a.key = e.idnproceeding
-                WHERE a.key >= 0
-                GROUP BY e.idncase
-            )
-            SELECT e.fiscal_year, e.nat, e.court, e.custody, g.outcome, best.code, best.idncase
-            FROM best JOIN app_group g USING (priority) JOIN ending e USING (idncase)"""
+            SELECT e.idncase, any_value(e.fiscal_year) AS fiscal_year, any_value(e.nat) AS nat,
+                any_value(e.court) AS court, any_value(e.custody) AS custody,
+                arg_min(a.code, a.rank) AS code, min(a.rank) // {ORDER_FACTOR} AS priority
+            FROM applications a JOIN ending e ON a.key = e.idnproceeding
+            WHERE a.key >= 0
+            GROUP BY e.idncase"""
     )
-    merits = ", ".join(f"'{m}'" for m in rules.MERITS)
+    merits = ", ".join(str(decode.PRIORITY[m]) for m in rules.MERITS)
     con.execute(
-        f"""CREATE TABLE filer AS SELECT e.fiscal_year, e.nat, e.court, e.custody, e.outcome,
-                CASE WHEN d.outcome IN ({merits}) THEN d.outcome
-                     ELSE 'no merits decision' END AS asylum_decision
+        f"""CREATE TABLE filer AS SELECT e.fiscal_year, e.nat, e.court, e.custody, e.oid,
+                CASE WHEN d.priority IN ({merits}) THEN d.priority ELSE -1 END AS merits
             FROM ending e
             JOIN (SELECT idncase, min(key) AS first_filed FROM applications
                   WHERE key >= 0 AND idncase IS NOT NULL GROUP BY idncase) f
@@ -273,31 +275,42 @@ def _merged(rows: list[tuple]) -> list[tuple]:
 
 
 def breakdowns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every output table's rows: (fiscal_year, dimension code, groups..., cases)."""
-    queries = {
-        "asylum_decisions": "outcome, code FROM decision",
-        "completions": "outcome, field, code FROM ending",
-        "asylum_filers": "asylum_decision, outcome FROM filer",
+    """Every output table's rows: (fiscal_year, dimension code, groups..., cases). DuckDB
+    groups on small numbers (an outcome's number, a decision's rank); names come after."""
+    outcomes = {
+        oid: (outcome, field, code)
+        for oid, field, code, outcome in con.execute(
+            "SELECT oid, field, code, outcome FROM outcome_map"
+        ).fetchall()
     }
-    return {
-        f"{measure}_by_{name}": _merged(
-            con.execute(
+    groups = {rank: group for group, rank in decode.PRIORITY.items()}
+    merits = {-1: "no merits decision"} | groups
+    queries = {
+        "asylum_decisions": ("priority, code FROM decision", lambda r: (groups[r[0]], r[1])),
+        "completions": ("oid FROM ending", lambda r: outcomes[r[0]]),
+        "asylum_filers": ("merits, oid FROM filer", lambda r: (merits[r[0]], outcomes[r[1]][0])),
+    }
+    results = {}
+    for measure, (query, named) in queries.items():
+        for name, column in DIMENSIONS.items():
+            rows = con.execute(
                 f"SELECT fiscal_year, {column}, {query.replace(' FROM', ', count(*) FROM')} "
                 "GROUP BY ALL"
             ).fetchall()
-        )
-        for measure, query in queries.items()
-        for name, column in DIMENSIONS.items()
-    }
+            results[f"{measure}_by_{name}"] = _merged(
+                [(fy, code, *named(rest[:-1]), rest[-1]) for fy, code, *rest in rows]
+            )
+    return results
 
 
 def undecoded(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Codes the release's own lookups do not know among the cases counted, for the report."""
     rows = con.execute(
-        f"""SELECT 'DEC_CODE/OTHER_COMP ' || case_type || ' ' || code, count(*) FROM ending
-            WHERE outcome = '{rules.UNDECODED}' GROUP BY ALL
+        f"""SELECT 'DEC_CODE/OTHER_COMP ' || m.case_type || ' ' || m.code, count(*)
+            FROM ending e JOIN outcome_map m USING (oid)
+            WHERE m.outcome = '{rules.UNDECODED}' GROUP BY ALL
             UNION ALL SELECT 'APPL_DEC ' || code, count(*) FROM decision
-            WHERE outcome = '{rules.UNDECODED}' GROUP BY ALL
+            WHERE priority = {decode.PRIORITY[rules.UNDECODED]} GROUP BY ALL
             ORDER BY 2 DESC, 1"""
     ).fetchall()
     return [f"{what}: {n:,} cases" for what, n in rows]
@@ -311,7 +324,6 @@ def compute(
     try:
         read_tables(con, proceedings, applications, lookups, counts)
         endings(con, lookups)
-        decode.create_app_group(con)
         asylum(con)
         counts.undecoded = undecoded(con)
         return breakdowns(con), counts

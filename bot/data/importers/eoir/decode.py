@@ -52,22 +52,16 @@ def application_priorities(lookups: Lookups) -> dict[str, int]:
 
 
 def create_outcome_map(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
-    """outcome_map: the normalised codes of the counted completions -> field, code, group."""
+    """outcome_map: each normalised combination of codes among the completions counted -> its
+    number (oid), field, code and group."""
     combos = con.execute(
-        """SELECT DISTINCT case_type, dec_code, other_comp FROM proceedings
-           SEMI JOIN first USING (idnproceeding) WHERE key >= 0"""
+        "SELECT DISTINCT case_type, dec_code, other_comp FROM proceedings WHERE key >= 0"
     ).fetchall()
     con.execute(
-        "CREATE TABLE outcome_map (case_type TEXT, dec_code TEXT, other_comp TEXT, "
+        "CREATE TABLE outcome_map (oid INTEGER, case_type TEXT, dec_code TEXT, other_comp TEXT, "
         "field TEXT, code TEXT, outcome TEXT)"
     )
     con.executemany(
-        "INSERT INTO outcome_map VALUES (?, ?, ?, ?, ?, ?)",
-        [(*combo, *completion(*combo, lookups)) for combo in combos],
+        "INSERT INTO outcome_map VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(n, *combo, *completion(*combo, lookups)) for n, combo in enumerate(combos)],
     )
-
-
-def create_app_group(con: duckdb.DuckDBPyConnection) -> None:
-    """app_group: the rank of an application decision -> its group."""
-    con.execute("CREATE TABLE app_group (priority BIGINT, outcome TEXT)")
-    con.executemany("INSERT INTO app_group VALUES (?, ?)", [(n, g) for g, n in PRIORITY.items()])
