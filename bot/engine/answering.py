@@ -10,19 +10,19 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
-from bot.engine.answer import Answer, Change, Point, SourceRef
+from bot.engine.answer import Answer, Point, SourceRef
 from bot.engine.catalog import Catalog, Command
 from bot.engine.claims import check_question, find_claims
 from bot.engine.db import StatsDB
 from bot.engine.disagreements import sources_differ
 from bot.engine.figure import (
-    choice_label,
     choice_text,
     fill_figure,
     question_for,
     reading_label,
 )
 from bot.engine.formatting import short_label
+from bot.engine.leads import later_partial, substitution
 from bot.engine.operations import (
     AVERAGES,
     RECORDS,
@@ -33,26 +33,22 @@ from bot.engine.operations import (
     record,
 )
 from bot.engine.other_series import alternatives, rest_elsewhere, stand_in
-from bot.engine.parts import share_of_whole, side_by_side, whole_without_part
+from bot.engine.part_questions import answer_parts, asks_for_parts
 from bot.engine.question import Intent, Reading, read_question
 from bot.engine.refusals import cannot_serve, not_understood, span_refusal
-from bot.engine.same_months import same_months_change
+from bot.engine.same_months import compare_same_months
 from bot.engine.selection import (
     Row,
-    later_partial,
     missing_notice,
     missing_years,
     rows_of,
     select_months,
     select_periods,
-    substitution,
     time_params,
 )
 from bot.engine.this_year import this_year
 from bot.engine.timewords import LATEST, TimeAsk
 from bot.engine.vocabulary import Vocabulary
-
-PART_OPERATIONS = {"share", "exclude"}
 
 
 class Engine:
@@ -107,8 +103,9 @@ class Engine:
             return compared
         if "rank" in reading.operations and not reading.named_values:
             return self._ranked(reading, intent, command, question, catalog)
-        if PART_OPERATIONS & set(reading.operations) or reading.named_values:
-            combined = self._parts(reading, intent, command, question, catalog)
+        if asks_for_parts(reading):
+            ask = partial(self._with_params, intent, question, catalog)
+            combined = answer_parts(reading, intent, command, ask)
             if isinstance(combined, str):
                 return cannot_serve(reading, catalog, self.data_version, combined)
             return self._with_reading(combined, reading, catalog)
@@ -138,69 +135,6 @@ class Engine:
         answer.suggestions = [catalog.commands[name].title for name in reading.suggestions]
         answer.suggested_commands = list(reading.suggestions)
         return answer
-
-    def _parts(
-        self, reading: Reading, intent: Intent, command: Command, question: str, catalog: Catalog
-    ) -> Answer | str:
-        """A share of the whole, the whole without a part, or two named parts side by side: one
-        breakdown value against the same series with no filter there (or against the other
-        named value)."""
-        operations = PART_OPERATIONS & set(reading.operations)
-        filtered = [
-            name
-            for name, value in intent.params.items()
-            if (param := command.param(name)) is not None and value != (param.default or "all")
-        ]
-        if len(operations) > 1 or not filtered:
-            return (
-                f"A share, or a total without a part, is worked out from a part of “{command.title}” "
-                "(one country, region or group it is broken down by) and its whole; no part was "
-                "named, and no published rate was found for it."
-            )
-        filtered_all = list(filtered)
-        if "share" in operations:  # "what share of <whole> were <part>": the part is said last
-            parts = [n for n in filtered if n in reading.said_after]
-            if len(parts) != 1:
-                return (
-                    f"A share of “{command.title}” is worked out for one part named after what "
-                    "is counted (“what percent of encounters were families”); "
-                    + ("none was named." if not parts else "more than one was named.")
-                )
-            filtered = parts
-        elif len(filtered) > 1:
-            return "A total without a part is worked out for one part at a time."
-        name = filtered[0]
-        param = command.param(name)
-        assert param is not None
-        if param.default not in (None, "all"):
-            return f"“{command.title}” has no total over every {name} to compare a part with."
-
-        def answer_with(value: str | None) -> Answer:
-            params = {k: v for k, v in intent.params.items() if k != name}
-            return self.answer(
-                replace(intent, params=params | ({name: value} if value else {})),
-                question,
-                catalog,
-            )
-
-        if reading.named_values and not operations:
-            values = [intent.params[name], *reading.named_values]
-            return side_by_side([(choice_label(param, v), answer_with(v)) for v in values])
-        if reading.named_values:
-            return "A share, or a total without a part, is worked out for one part at a time."
-        part = answer_with(intent.params[name])
-        if "share" not in operations:
-            return whole_without_part(
-                part, answer_with(None), choice_label(param, intent.params[name])
-            )
-        of = [
-            choice_label(p, intent.params[n])
-            for n in intent.params
-            if n != name and (p := command.param(n)) is not None and n in filtered_all
-        ]
-        return share_of_whole(
-            part, answer_with(None), choice_label(param, intent.params[name]), "; ".join(of)
-        )
 
     def _ranked(
         self, reading: Reading, intent: Intent, command: Command, question: str, catalog: Catalog
@@ -234,6 +168,11 @@ class Engine:
         return record(
             answer, operation, series, partial(self._answer_at, intent, question, catalog)
         )
+
+    def _with_params(
+        self, intent: Intent, question: str, catalog: Catalog, params: dict[str, str]
+    ) -> Answer:
+        return self.answer(replace(intent, params=params), question, catalog)
 
     def _is_claims(self, intent: Intent, catalog: Catalog) -> bool:
         """A series of dated statements: it never stands in for a statistic."""
@@ -282,7 +221,7 @@ class Engine:
         """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
         command = catalog.commands[intent.command]
         sibling = catalog.commands.get(f"{command.name}-monthly")
-        months = intent.time.month or intent.time.first_month
+        months = intent.time.month or intent.time.first_month or intent.time.months
         if months and command.series == "fiscal_year" and sibling:
             return replace(intent, command=sibling.name)
         return intent
@@ -353,28 +292,13 @@ class Engine:
             answer, command, metric, selected, rows, intent.time, filters, self.sources, differ
         )
         if answer.change is None and len(selected) == 1 and selected[0].partial:
-            self._against_the_same_months(answer, intent, selected[0], catalog)
+            sibling = (catalog or self.catalog).commands.get(f"{command.name}-monthly")
+            if sibling and set(intent.params) <= {p.name for p in sibling.sql_params}:
+                months, _ = self.run(sibling, intent.params)
+                compare_same_months(answer, selected[0], months, sibling.title)
+            else:
+                compare_same_months(answer, selected[0], None, "")
         answer.headline = (
             lead + substitution(intent.time, missing, command.series, selected) + answer.headline
         )
         return answer
-
-    def _against_the_same_months(
-        self, answer: Answer, intent: Intent, row: Row, catalog: Catalog | None
-    ) -> None:
-        """A partial year's change against the same months of the year before, from the
-        command's monthly sibling; otherwise the answer says why there is no change line."""
-        command = (catalog or self.catalog).commands[intent.command]
-        sibling = (catalog or self.catalog).commands.get(f"{command.name}-monthly")
-        found: tuple[Change, str] | str = "no monthly figures for it"
-        if sibling and set(intent.params) <= {p.name for p in sibling.sql_params}:
-            months, _ = self.run(sibling, intent.params)
-            found = same_months_change(row, months, command.unit, sibling.title)
-        if isinstance(found, tuple):
-            answer.change, notice = found
-            answer.notices.append(notice)
-            return
-        answer.notices.append(
-            f"No change line: {short_label(row.period)} covers only part of the year, and a part "
-            f"is not compared with a whole year ({found} to compare the same months)."
-        )

@@ -9,7 +9,8 @@ from bot.engine.catalog import Command
 from bot.engine.command import Param
 from bot.engine.disagreements import published_range
 from bot.engine.formatting import format_value, long_label, short_label
-from bot.engine.selection import Row, change_against, row_notices, span_label, sum_kind
+from bot.engine.leads import sum_kind
+from bot.engine.selection import Row, change_against, row_notices, span_label
 from bot.engine.timewords import TimeAsk
 
 

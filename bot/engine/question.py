@@ -31,7 +31,7 @@ from bot.engine.vocabulary import Hit, Vocabulary
 
 # Two values of one breakdown are set side by side only when the question compares them.
 _COMPARED = re.compile(
-    r"\b(vs\.?|versus|than|compared?|top(ped)?|outnumber(ed)?|more|fewer|or|and|against)\b"
+    r"\b(vs\.?|versus|than|compared?|top(ped)?|outnumber(ed)?|more|fewer|or|against)\b"
 )
 SUGGEST_SCORE = 60  # below this a 'closest command' is noise ("hello" is not about Title 42)
 # A range's sum and the change line are always given; averages and records are worked out.

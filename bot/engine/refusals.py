@@ -59,6 +59,9 @@ def span_refusal(command: Command, time: TimeAsk) -> str | None:
             f"“{command.title}” has only fiscal-year figures (October–September), so no "
             f"calendar-year total for {time.years[0]}."
         )
+    if time.months and command.series == "fiscal_year":
+        asked = " and ".join(short_label(m) for m in time.months)
+        return f"“{command.title}” has only yearly figures, so no comparison of {asked}."
     if time.first_month and not time.administration and command.series == "fiscal_year":
         until = f"–{short_label(time.last_month)}" if time.last_month else " on"
         return (
@@ -101,6 +104,8 @@ def describe_time(time: TimeAsk) -> str:
     years = [f"{y}" for y in time.years]
     if time.month:
         return time.month
+    if time.months:
+        return " vs ".join(time.months)
     if time.first_month:
         return f"{time.first_month}–{time.last_month or 'latest'}"
     if time.kind == "last":

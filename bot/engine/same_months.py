@@ -6,7 +6,7 @@ year's own figure (so the two are one series), the change is against the same mo
 previous fiscal year, said in the change line and shown with its inputs.
 """
 
-from bot.engine.answer import Change
+from bot.engine.answer import Answer, Change
 from bot.engine.formatting import format_value, short_label
 from bot.engine.selection import Row
 
@@ -55,3 +55,21 @@ def same_months_change(
         f"{format_value(total_before, unit)}."
     )
     return change, notice
+
+
+def compare_same_months(answer: Answer, row: Row, months: list[Row] | None, title: str) -> None:
+    """Set the answer's change against the same months of the year before (`months`: the monthly
+    sibling's series, None when there is none); otherwise say why there is no change line."""
+    found = (
+        "no monthly figures for it"
+        if months is None
+        else same_months_change(row, months, answer.unit, title)
+    )
+    if isinstance(found, tuple):
+        answer.change, notice = found
+        answer.notices.append(notice)
+        return
+    answer.notices.append(
+        f"No change line: {short_label(row.period)} covers only part of the year, and a part "
+        f"is not compared with a whole year ({found} to compare the same months)."
+    )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from bot.engine.answer import Change, SourceRef
-from bot.engine.formatting import format_value, long_label, range_label, short_label
+from bot.engine.formatting import long_label, range_label, short_label
 from bot.engine.periods import parse_period, through_label
 from bot.engine.timewords import TimeAsk
 
@@ -74,6 +74,8 @@ def time_params(time: TimeAsk, selected: list[Row]) -> dict[str, object]:
     """The period as asked, for the JSON and the 'how this was computed' view."""
     if time.month:
         return {"month": time.month}
+    if time.months:
+        return {"months": list(time.months)}
     if time.first_month and selected and parse_period(selected[0].period).kind == "month":
         return {"start_month": selected[0].period, "end_month": selected[-1].period}
     if time.kind == "last" and selected:
@@ -155,6 +157,9 @@ def select_months(rows: list[Row], time: TimeAsk) -> tuple[list[Row], list[Row]]
     """Monthly series: the asked fiscal years' months (or one month), charted with context."""
     if time.month:
         selected = [r for r in rows if r.period == time.month]
+    elif time.months:  # months compared: both, or none (a comparison with one side is none)
+        selected = [r for r in rows if r.period in time.months]
+        selected = selected if len(selected) == len(time.months) else []
     elif time.first_month:
         last = time.last_month or "9999-12"
         selected = [r for r in rows if time.first_month <= r.period <= last]
@@ -183,7 +188,7 @@ def months_in(rows: list[Row], fiscal_year: int | None) -> int:
 
 def missing_years(rows: list[Row], time: TimeAsk, series: str) -> list[int]:
     have = {r.year for r in rows} if series != "month" else {r.fiscal_year for r in rows}
-    if time.first_month and series == "month":
+    if (time.first_month or time.months) and series == "month":
         return []
     if time.kind in ("single", "compare", "range"):
         return [y for y in time.years if y not in have]
@@ -267,61 +272,3 @@ def row_notices(selected: list[Row], sources: dict[str, SourceRef]) -> list[str]
             FLAG_NOTICES[f].format(period=label) for f in sorted(row.flags) if f in FLAG_NOTICES
         ]
     return list(dict.fromkeys(notices))
-
-
-def substitution(time: TimeAsk, missing: list[int], series: str, selected: list[Row]) -> str:
-    """What the figure stands in for, said first in the headline: asked years the series lacks, a
-    month asked of a series that only has whole years (the reader must not take it for the
-    month), or a span of months the figures do not fully cover."""
-    prefix = "CY" if series == "calendar_year" else "FY"
-    if time.first_month and series == "month" and selected:
-        first, last = selected[0].period, selected[-1].period
-        asked_last = time.last_month
-        gaps = []
-        if first > time.first_month:
-            gaps.append(f"the figures start in {short_label(first)}")
-        if asked_last and last < asked_last:
-            gaps.append(f"they run only to {short_label(last)}")
-        if gaps:
-            return f"Not the whole span asked: {' and '.join(gaps)}. "
-        return ""
-    if missing:
-        return f"No figure for {', '.join(f'{prefix}{y}' for y in missing)} in this series. "
-    if time.month and series != "month":
-        return f"No monthly figure for {short_label(time.month)} in this series; whole year: "
-    return ""
-
-
-INEXACT = {"rounded": "about", "approximate": "about", "lower_bound": "at least"}
-
-
-def sum_kind(selected: list[Row]) -> str:
-    """A sum is only as exact as its least exact part: mixing a rounded, approximate or
-    lower-bound figure with exact counts makes the total approximate, said first in the headline."""
-    inexact = sorted({f for r in selected for f in r.flags if f in INEXACT})
-    if not inexact:
-        return ""
-    words = {INEXACT[f] for f in inexact}
-    lead = "At least" if words == {"at least"} else "About"
-    which = ", ".join(f.replace("_", " ") for f in inexact)
-    return f"{lead} (a total that includes {which} figures): "
-
-
-def later_partial(time: TimeAsk, selected: list[Row], rows: list[Row], unit: str) -> str | None:
-    """ "Latest" is the latest complete period; a part of a later one is said beside it, with how
-    far it runs, so "this year" never hides the newest figures."""
-    if time.kind not in ("none", "latest") or not selected or not rows:
-        return None
-    newest = rows[-1]
-    if not newest.partial or newest in selected or newest.period <= selected[-1].period:
-        return None
-    through = (
-        f" run only through {through_label(newest.partial_through)}"
-        if newest.partial_through
-        else " are partial"
-    )
-    value = format_value(newest.value, unit)
-    return (
-        f"The figures for {short_label(newest.period)}{through}: {value}; "
-        "the latest complete period is the one answered."
-    )

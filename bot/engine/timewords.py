@@ -8,6 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from bot.engine.periods import fiscal_year_of_month
 from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, month_years, read_span
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
@@ -68,6 +69,7 @@ class TimeAsk:
     count: int | None = None  # "last N years"
     ranges: tuple[tuple[str, int, int], ...] = ()  # two administrations compared: (label, FY, FY)
     current: bool = False  # "this year": the year of today's date, resolved by the engine
+    months: tuple[str, ...] = ()  # months compared ("May 2025 vs May 2024"), YYYY-MM, as asked
 
     @classmethod
     def asked(cls, kind: str, years: tuple[int, ...] = ()) -> "TimeAsk":
@@ -116,6 +118,8 @@ def read_time(text: str) -> TimeAsk:
         return _span_time(span)
     if compared := _administrations(text):
         return compared
+    if months := _months_compared(text):
+        return months
     if unread := _unread(text):
         return TimeAsk("none", unread=unread)
     years = _year_tokens(text)
@@ -181,6 +185,17 @@ def _administrations(text: str) -> TimeAsk | None:
     ranges = tuple(ADMINISTRATIONS[key] for key in named)
     years = tuple(y for _, start, end in ranges for y in range(start, end + 1))
     return TimeAsk("compare_ranges", years, None, spans, ranges=ranges)
+
+
+def _months_compared(text: str) -> TimeAsk | None:
+    """ "February 2021 vs February 2020": two calendar months set side by side (a monthly series
+    answers them; a yearly one refuses)."""
+    named = month_years(text)
+    if len(named) != 2 or not _COMPARE_WORDS.search(text) or named[0][0] == named[1][0]:
+        return None
+    months = tuple(month for month, _ in named)
+    years = tuple(dict.fromkeys(fiscal_year_of_month(int(m[:4]), int(m[5:])) for m in months))
+    return TimeAsk("compare", years, None, tuple(span for _, span in named), months=months)
 
 
 def _unread(text: str) -> str | None:
