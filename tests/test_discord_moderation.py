@@ -12,12 +12,17 @@ import asyncio
 import hashlib
 import logging
 import tomllib
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from bot.app import moderator_views
 from bot.app.client import ImmistatsBot, create_bot
 from bot.app.moderator_views import IN_A_SERVER, MANAGE_SERVER
+from bot.engine.answering import Engine
+from bot.engine.catalog import Catalog
+from bot.engine.service import Service
 from bot.guilds.moderation import MAX_TOML
 from tests.standin import (
     AUTOCOMPLETE_RESULT,
@@ -477,3 +482,49 @@ async def test_commands_survive_a_restart(standin, service, logged_in, state_pat
     second = await logged_in(create_bot(service, state_path=state_path))
     assert (await ask(standin, second, "ice test removals 2020"))["title"].startswith(TITLE)
     assert [e.action for e in second.state.history(GUILD_ID)] == ["add"]
+
+
+# ----- a built-in command added later never takes this server's command's words
+
+
+async def test_a_built_in_added_later_is_hidden_where_a_servers_command_uses_its_words(
+    standin, service, logged_in, state_path
+):
+    before = await logged_in(create_bot(service, state_path=state_path))
+    await add_command(standin, before)
+    await before.close()
+    # the next release brings a built-in with the server's command's name and one of its aliases
+    template = service.catalog.commands["ice-removals"]
+    added = replace(
+        template,
+        name=NAME,
+        title="New built-in (test)",
+        headline="{value} removals counted by the new built-in in {period}",
+        aliases=("ice test removals", "new built in removals"),
+        path=Path(f"{NAME}.toml"),
+    )
+    base = Catalog(service.catalog.commands | {NAME: added}, [])
+    upgraded = Service(Engine(service.db, base, service.engine.data_version), service.db, base)
+    bot = await logged_in(create_bot(upgraded, state_path=state_path))
+
+    here = await ask(standin, bot, "ice test removals 2020")
+    assert here["title"] == f"{TITLE}: 185,884 cases in FY2020 (Oct 2019–Sep 2020)"
+    run = await standin.send(bot, slash_payload("run", {"name": NAME, "year": 2020}, user_id=3))
+    assert run.final.embed["title"] == here["title"]
+    hidden = await ask(standin, bot, "new built in removals 2020", user_id=4)
+    assert "new built-in" not in hidden["title"]  # hidden here by all its names
+    listed = await standin.send(bot, moderator("list"))
+    (line,) = listed.final.embed["description"].splitlines()
+    assert f"`{NAME}` {TITLE}" in line and line.endswith(f"hides the built-in `{NAME}`")
+    shown = await standin.send(bot, moderator("show", {"name": NAME}))
+    status = shown.final.embed["fields"][0]["value"]
+    assert status.startswith("Answering") and f"hides the built-in `{NAME}`" in status
+
+    elsewhere = await ask(standin, bot, "ice test removals 2020", guild_id=OTHER_GUILD, user_id=5)
+    assert elsewhere["title"].startswith("185,884 removals counted by the new built-in")
+    # a new command still may not take the hidden built-in's words
+    refused = await submit_form(standin, bot, name="another-test", aliases="new built in removals")
+    assert refused.final.content.startswith("Not added")
+    assert "already used by 'ice-removals-test'" in refused.final.content
+    assert [c.name for c in bot.state.commands(GUILD_ID)] == [NAME]
+    assert not standin.errors

@@ -32,7 +32,8 @@ async def review(
 
     def check() -> tuple[Verdict, Prepared | None]:
         catalog = catalogs.catalog(guild_id)
-        verdict = catalogs.validate(guild_id, toml, catalog, replacing=replacing)
+        checking = catalogs.checking(guild_id, replacing)
+        verdict = catalogs.validate(guild_id, toml, checking, replacing=replacing)
         if not verdict.ok or verdict.command is None:
             return verdict, None
         trial = including(catalog, verdict.command)
@@ -70,7 +71,7 @@ async def save(
     editing = replacing is not None
 
     def store_it() -> list[str]:
-        if problems := shadowing(command, catalogs.catalog(guild_id), replacing):
+        if problems := shadowing(command, catalogs.checking(guild_id, replacing), replacing):
             return problems
         try:
             change = store.edit if editing else store.add

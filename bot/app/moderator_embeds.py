@@ -15,6 +15,7 @@ import discord
 from bot.app.embeds import COLOUR, DESCRIPTION_LIMIT, MESSAGE_LIMIT, NOTICE_COLOUR, clip, clip_lines
 from bot.engine.catalog import Catalog, CatalogProblem, Command
 from bot.guilds.catalogs import not_answering
+from bot.guilds.hidden import hidden_built_ins
 from bot.guilds.migrations import BOT_USER
 from bot.guilds.state import AuditEntry, Forgotten, GuildCommand, Report, Wanted
 
@@ -63,18 +64,29 @@ def saved_text(command: Command, editing: bool) -> str:
     return f"Added: members can now ask {ask}."
 
 
+def hides_text(names: Sequence[str]) -> str:
+    """'hides the built-in `x`': what a server's command that a newer built-in shares words with
+    does to that built-in here."""
+    which = "built-in" if len(names) == 1 else "built-ins"
+    return f"hides the {which} " + ", ".join(code(name) for name in names)
+
+
 def list_embed(
     stored: list[GuildCommand], catalog: Catalog, skipped: Sequence[CatalogProblem] = ()
 ) -> discord.Embed:
-    """The server's commands; one that no longer passes the checks is marked, not hidden. Files
-    of the built-in commands/ that were `skipped` (malformed) are named with their first reason."""
+    """The server's commands; one that no longer passes the checks is marked, not hidden, and
+    one that hides a built-in says which. Files of the built-in commands/ that were `skipped`
+    (malformed) are named with their first reason."""
     why = not_answering(catalog)
+    hides = hidden_built_ins(catalog)
     lines = []
     for item in stored:
         command = catalog.get(item.name)
         title = discord.utils.escape_markdown(clip(command.title, 100)) if command else ""
         reason = f": {code(clip(why[item.name][0], 150))}" if why.get(item.name) else ""
         state = "" if command else f" · ⚠️ not answering{reason} (see `/commands show`)"
+        if command and item.name in hides:
+            state = f" · {hides_text(hides[item.name])}"
         lines.append(
             f"• {code(item.name)} {title} · {when(item.updated_at, 'R')} by <@{item.updated_by}>"
             f"{state}"
@@ -100,8 +112,11 @@ def list_embed(
     return embed
 
 
-def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:
-    """The command's file as it is stored; `problems` say why it no longer answers, if it doesn't."""
+def show_embed(
+    stored: GuildCommand, problems: list[str], hides: Sequence[str] = ()
+) -> discord.Embed:
+    """The command's file as it is stored; `problems` say why it no longer answers, if it doesn't,
+    and `hides` which built-ins added since it was stored it hides in this server."""
     room = DESCRIPTION_LIMIT - 200
     body = stored.toml.rstrip("\n").replace("```", "`\u200b``")
     note = "" if len(body) <= room else "\n(cut here: `/commands export` gives the whole file)"
@@ -119,6 +134,12 @@ def show_embed(stored: GuildCommand, problems: list[str]) -> discord.Embed:
         if problems
         else "Answering through `/ask` and `/run`."
     )
+    if hides and not problems:
+        status += (
+            f"\nIn this server it {hides_text(hides)}, added since it was stored, which shares "
+            "its words: members here get this command; rename it (or its aliases) to get "
+            "the built-in back."
+        )
     embed.add_field(name="Status", value=status, inline=False)
     embed.add_field(
         name="Last changed",

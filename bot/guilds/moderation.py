@@ -48,7 +48,8 @@ def built_in(command: Command) -> bool:
 def shadowing(command: Command, catalog: Catalog, replacing: str | None = None) -> list[str]:
     """Names or aliases already answered by another command of this catalog: the same check, and
     the same idea of 'the same words' (catalog.phrase_key), as between the built-in files; and a
-    name that would take the month questions of a built-in command (NAME-monthly)."""
+    name the engine would pair with a built-in command for month questions (NAME-monthly takes
+    NAME's, NAME would send its own to NAME-monthly)."""
     problems = []
     others = [c for c in catalog if c.name != replacing]
     for mine, theirs, owner in clashes(command, others):
@@ -57,13 +58,21 @@ def shadowing(command: Command, catalog: Catalog, replacing: str | None = None) 
             continue
         said = "" if mine == theirs else f" (its {theirs})"
         problems.append(f"the {mine} is already used by '{owner.name}'{said}")
-    base = command.name.removesuffix(MONTHLY)
-    if base != command.name and (owner := catalog.get(base)) and built_in(owner):
-        problems.append(
-            f"the name '{command.name}' would answer the month questions of the built-in "
-            f"'{owner.name}': choose another name"
-        )
+    for relative in month_relatives(command.name):
+        if (owner := catalog.get(relative)) is None or not built_in(owner):
+            continue
+        if relative == command.name + MONTHLY:
+            said = f"would send its month questions to the built-in '{owner.name}'"
+        else:
+            said = f"would answer the month questions of the built-in '{owner.name}'"
+        problems.append(f"the name '{command.name}' {said}: choose another name")
     return problems
+
+
+def month_relatives(name: str) -> tuple[str]:
+    """The command the engine pairs with `name` for a named month: NAME sends its month
+    questions to NAME-monthly."""
+    return (name[: -len(MONTHLY)],) if name.endswith(MONTHLY) else (name + MONTHLY,)
 
 
 def validate(

@@ -39,7 +39,7 @@ from bot.app.moderator_views import (
     check_moderator,
 )
 from bot.app.respond import Refused, off_loop, send
-from bot.guilds.moderation import validate
+from bot.guilds.hidden import hidden_built_ins
 from bot.guilds.state import GuildCommand
 
 MAX_COMMANDS = 100  # per server: keeps /commands list and /run's choices readable
@@ -185,17 +185,16 @@ class Moderators(
     @app_commands.autocomplete(name=stored_names)
     async def show_command(self, interaction: Interaction, name: Name) -> None:
         stored = await self._stored(interaction, name)
-        catalogs, db = self.bot.guild_catalogs, self.bot.service.db
+        guild_id, catalogs = interaction.guild_id, self.bot.guild_catalogs
+        assert guild_id is not None
 
-        def problems() -> list[str]:
-            """Why it does not answer, when it is not in the server's catalog."""
-            catalog = catalogs.catalog(interaction.guild_id)
-            if stored.name in catalog.commands:
-                return []
-            return validate(stored.toml, catalog, db, replacing=stored.name).problems
+        def status() -> tuple[list[str], tuple[str, ...]]:
+            """Why it does not answer, if it doesn't, and the built-ins it hides here."""
+            hides = hidden_built_ins(catalogs.catalog(guild_id)).get(stored.name, ())
+            return catalogs.why_not_answering(guild_id, stored), hides
 
-        found = await off_loop(interaction, problems, ephemeral=True)
-        await send(interaction, embed=show_embed(stored, found), ephemeral=True)
+        found, hides = await off_loop(interaction, status, ephemeral=True)
+        await send(interaction, embed=show_embed(stored, found, hides), ephemeral=True)
 
     @app_commands.command(name="export", description="A command's .toml file, for a pull request")
     @app_commands.describe(name="The command to export")
