@@ -130,12 +130,4 @@ def short_publisher(source: SourceRef) -> str:
 
 def question_for(command: Command, time: TimeAsk) -> str:
     """A readable stand-in for the question when the user picked options instead of typing."""
-    if time.kind == "compare":
-        return f"{command.title}, {' vs '.join(str(y) for y in time.years)}"
-    if time.kind == "range":
-        return f"{command.title}, {time.years[0]}–{time.years[-1]}"
-    if time.kind == "single":
-        return f"{command.title}, {time.years[0]}"
-    if time.kind == "since":
-        return f"{command.title}, since {time.years[0]}"
-    return f"{command.title}, latest"
+    return f"{command.title}, {time.said}"

@@ -89,36 +89,12 @@ def cannot_serve(
         title=command.title,
         time=reading.time,
         headline="No figure for this question as asked: " + " ".join(reasons),
-        interpretation=(
-            f"Read as: {command.title} · {describe_time(reading.time)} · cannot serve {phrases}"
-        ),
+        interpretation=(f"Read as: {command.title} · {reading.time.said} · cannot serve {phrases}"),
         unused_words=list(reading.unused),
         suggestions=[example(catalog.commands[name]) for name in names],
         suggested_commands=names,
         data_version=data_version,
     )
-
-
-def describe_time(time: TimeAsk) -> str:
-    """The asked time in words, before any data is looked at."""
-    years = [f"{y}" for y in time.years]
-    if time.month:
-        return time.month
-    if time.months:
-        return " vs ".join(time.months)
-    if time.first_month:
-        return f"{time.first_month}–{time.last_month or 'latest'}"
-    if time.kind == "last":
-        return f"last {time.count} years"
-    if time.kind == "single":
-        return years[0]
-    if time.kind == "range":
-        return f"{years[0]}–{years[-1]}"
-    if time.kind == "compare":
-        return " vs ".join(years)
-    if time.kind == "since":
-        return f"since {years[0]}"
-    return "latest period"
 
 
 def _reason(block: Block, command: Command, catalog: Catalog) -> str:

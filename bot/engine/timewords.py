@@ -80,6 +80,29 @@ class TimeAsk:
         return cls(kind if years else "latest", tuple(years))
 
     @property
+    def said(self) -> str:
+        """The asked time in words, before any data is looked at: '2023', '2019–2021',
+        '2024-05 vs 2025-05', 'latest period'."""
+        years = [f"{y}" for y in self.years]
+        if self.month:
+            return self.month
+        if self.months:
+            return " vs ".join(self.months)
+        if self.first_month:
+            return f"{self.first_month}–{self.last_month or 'latest'}"
+        if self.kind == "last":
+            return f"last {self.count} years"
+        if self.kind == "single":
+            return years[0]
+        if self.kind in ("range", "compare_ranges"):
+            return f"{years[0]}–{years[-1]}"
+        if self.kind == "compare":
+            return " vs ".join(years)
+        if self.kind == "since":
+            return f"since {years[0]}"
+        return "latest period"
+
+    @property
     def caveat(self) -> str | None:
         if not self.administration:
             return None
