@@ -5,9 +5,11 @@ figure: the worst answer is a sourced figure for a different question.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
 
+from bot.engine.catalog import Catalog
 from bot.engine.vocabulary import Term, Vocabulary
 
 # (question, what the refusal must say)
@@ -319,3 +321,9 @@ def test_two_months_compared_are_each_published_month_never_the_years(engine):
     assert [p.period for p in answer.series if p.highlight] == ["2024-05", "2025-05"]
     yearly = engine.ask("terminations march 2023 vs march 2022")
     assert yearly.value is None and "only yearly figures" in yearly.headline
+
+
+def test_a_stand_in_counting_another_unit_never_answers(engine):
+    other_unit = replace(engine.catalog.commands["ice-removals"], unit="people")
+    catalog = Catalog(engine.catalog.commands | {"ice-removals": other_unit}, [])
+    assert engine.ask("deportations 2025", catalog).value is None

@@ -41,7 +41,9 @@ def alternatives(
     stand_ins = [
         replace(intent, command=name, params={})
         for name in command.stand_ins
-        if name in catalog.commands and not intent.params
+        if name in catalog.commands
+        and catalog.commands[name].unit == command.unit  # a server's namesake may count else
+        and not intent.params
     ]
     return [other for other in [*reading.equals, *stand_ins] if not is_claims(other)]
 
