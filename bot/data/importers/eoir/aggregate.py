@@ -13,13 +13,12 @@ docs/eoir-case-data.md).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from bot.data.importers.eoir import decode, rules
+from bot.data.importers.eoir import breakdowns, decode, rules
 from bot.data.importers.eoir.lookups import Lookups
 from bot.data.importers.eoir.reading import (
     BLANK,
@@ -47,7 +46,6 @@ PROCEEDING_COLUMNS = (
     "CUSTODY",
 )
 APPLICATION_COLUMNS = ("IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_DEC")
-DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEMORY_LIMIT = "600MB"
 ORDER_FACTOR = 10**10  # ids below it are counted; days times it plus an id fit a BIGINT
 # Rows that do not count, grouped under negative keys by why (a case or proceeding id is >= 0).
@@ -266,56 +264,6 @@ def asylum(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _merged(rows: list[tuple]) -> list[tuple]:
-    """Rows grouped on values as written, regrouped on the normalised breakdown code."""
-    totals: Counter = Counter()
-    for fiscal_year, code, *groups, cases in rows:
-        totals[(fiscal_year, decode.normal(code), *groups)] += cases
-    return [(*key, cases) for key, cases in sorted(totals.items())]
-
-
-def breakdowns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every output table's rows: (fiscal_year, dimension code, groups..., cases). DuckDB
-    groups on small numbers (an outcome's number, a decision's rank); names come after."""
-    outcomes = {
-        oid: (outcome, field, code)
-        for oid, field, code, outcome in con.execute(
-            "SELECT oid, field, code, outcome FROM outcome_map"
-        ).fetchall()
-    }
-    groups = {rank: group for group, rank in decode.PRIORITY.items()}
-    merits = {-1: "no merits decision"} | groups
-    queries = {
-        "asylum_decisions": ("priority, code FROM decision", lambda r: (groups[r[0]], r[1])),
-        "completions": ("oid FROM ending", lambda r: outcomes[r[0]]),
-        "asylum_filers": ("merits, oid FROM filer", lambda r: (merits[r[0]], outcomes[r[1]][0])),
-    }
-    results = {}
-    for measure, (query, named) in queries.items():
-        for name, column in DIMENSIONS.items():
-            rows = con.execute(
-                f"SELECT fiscal_year, {column}, {query.replace(' FROM', ', count(*) FROM')} "
-                "GROUP BY ALL"
-            ).fetchall()
-            results[f"{measure}_by_{name}"] = _merged(
-                [(fy, code, *named(rest[:-1]), rest[-1]) for fy, code, *rest in rows]
-            )
-    return results
-
-
-def undecoded(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Codes the release's own lookups do not know among the cases counted, for the report."""
-    rows = con.execute(
-        f"""SELECT 'DEC_CODE/OTHER_COMP ' || m.case_type || ' ' || m.code, count(*)
-            FROM ending e JOIN outcome_map m USING (oid)
-            WHERE m.outcome = '{rules.UNDECODED}' GROUP BY ALL
-            UNION ALL SELECT 'APPL_DEC ' || code, count(*) FROM decision
-            WHERE priority = {decode.PRIORITY[rules.UNDECODED]} GROUP BY ALL
-            ORDER BY 2 DESC, 1"""
-    ).fetchall()
-    return [f"{what}: {n:,} cases" for what, n in rows]
-
-
 def compute(
     workdir: Path, proceedings: SourceTable, applications: SourceTable, lookups: Lookups
 ) -> tuple[dict[str, list[tuple]], Counts]:
@@ -325,7 +273,7 @@ def compute(
         read_tables(con, proceedings, applications, lookups, counts)
         endings(con, lookups)
         asylum(con)
-        counts.undecoded = undecoded(con)
-        return breakdowns(con), counts
+        counts.undecoded = breakdowns.undecoded(con)
+        return breakdowns.tables(con), counts
     finally:
         con.close()
