@@ -190,13 +190,18 @@ class LagMeter:
 
     def __init__(self) -> None:
         self.lags: list[float] = []
+        self.worst_at = 0.0  # seconds into the round when the longest lag ended
         self._task: asyncio.Task | None = None
 
     async def _run(self) -> None:
+        begun = time.perf_counter()
         while True:
             started = time.perf_counter()
             await asyncio.sleep(0.01)
-            self.lags.append(max(0.0, time.perf_counter() - started - 0.01) * 1000)
+            lag = max(0.0, time.perf_counter() - started - 0.01) * 1000
+            if not self.lags or lag > max(self.lags):
+                self.worst_at = time.perf_counter() - begun
+            self.lags.append(lag)
 
     def __enter__(self) -> "LagMeter":
         self._task = asyncio.ensure_future(self._run())
@@ -240,7 +245,8 @@ async def one_round(standin, bot, payloads: list[dict], deadline: float, server)
     if lag.lags:
         print(
             f"    event-loop lag p50 {statistics.median(lag.lags):.1f} ms, "
-            f"p99 {nearest_rank(lag.lags, 0.99):.1f} ms, max {max(lag.lags):.1f} ms"
+            f"p99 {nearest_rank(lag.lags, 0.99):.1f} ms, max {max(lag.lags):.1f} ms "
+            f"(ending {lag.worst_at:.2f} s into the round)"
         )
     per_chart = f", {charts / drawn * 1000:.0f} ms per chart drawn" if drawn else ""
     print(

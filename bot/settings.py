@@ -197,9 +197,11 @@ def cache_dir() -> Path:
 
 def answer_threads() -> int:
     """IMMISTATS_ANSWER_THREADS: threads answering at once (each with its own database
-    connection); by default the cores plus two, since charts are drawn in other processes."""
+    connection); by default one per core: charts are drawn and waited for elsewhere, and more
+    threads running Python only take the event loop's turns (loop lag p99 ~200 ms at 4 threads
+    against ~40 ms at 2 on 2 cores, bench/discord_load.py)."""
     text = setting("IMMISTATS_ANSWER_THREADS")
-    count = _integer("IMMISTATS_ANSWER_THREADS", text) if text else (os.cpu_count() or 1) + 2
+    count = _integer("IMMISTATS_ANSWER_THREADS", text) if text else os.cpu_count() or 1
     if count == 0:
         raise SettingsError("IMMISTATS_ANSWER_THREADS must be at least 1")
     return count

@@ -49,6 +49,19 @@ def test_concurrent_requests_for_one_chart_wait_for_one_drawing(workers, tmp_pat
     assert results == [results[0]] * 8
 
 
+def test_submitted_charts_come_back_from_one_thread_asking_for_all(workers, tmp_path) -> None:
+    """Charts.submit hands the wait to the charts' own threads: one asker (the event loop) gets
+    a future per chart at once, the same chart asked twice is drawn once."""
+    charts = Charts(workers, tmp_path)
+    years = [f"FY{year}" for year in range(2014, 2022)]
+    futures = [charts.submit(bar_answer(year)) for year in years + years]
+    pngs = [future.result(timeout=120) for future in futures]
+    assert pngs[: len(years)] == pngs[len(years) :]
+    assert pngs[0] == render_chart(bar_answer(years[0]))
+    assert len(set(pngs)) == len(years) == charts.drawn
+    charts.close()
+
+
 def test_a_chart_is_drawn_once_per_data_version_and_kept_on_disk(workers, tmp_path: Path) -> None:
     first = Charts(workers, tmp_path)
     png = first.chart(bar_answer("FY2018"))

@@ -4,9 +4,10 @@ attached with its alt text (or a note when the channel forbids files), and the b
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -15,7 +16,7 @@ import discord
 from bot.app.buttons import AnswerView
 from bot.app.context import Interaction
 from bot.app.embeds import CHART_FILENAME, answer_embed, not_understood_embed
-from bot.app.respond import off_loop, send, tell, wait_message
+from bot.app.respond import paced, send, tell, wait_message
 from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 from bot.render.alt_text import alt_text
@@ -37,12 +38,28 @@ class Prepared:
 def prepare(compute: Callable[[], Answer], may_attach: bool, charts: Charts) -> Prepared:
     """Runs in a worker thread: the query, then the chart (from the cache, or drawn in a chart
     worker process while this thread waits) when the channel allows files."""
+    prepared, wants_chart = _answered(compute, may_attach)
+    return replace(prepared, png=charts.chart(prepared.answer)) if wants_chart else prepared
+
+
+def _answered(compute: Callable[[], Answer], may_attach: bool) -> tuple[Prepared, bool]:
+    """Runs in an answering thread: the answer, and whether its chart is still to be added."""
     answer = compute()
     if not answer.understood or not answer.series:
-        return Prepared(answer)
+        return Prepared(answer), False
     if not may_attach:
-        return Prepared(answer, chart_note=NO_ATTACH)
-    return Prepared(answer, charts.chart(answer), alt_text(answer))
+        return Prepared(answer, chart_note=NO_ATTACH), False
+    return Prepared(answer, alt=alt_text(answer)), True
+
+
+async def prepared(compute: Callable[[], Answer], may_attach: bool, charts: Charts) -> Prepared:
+    """`prepare` without holding an answering thread while the chart is drawn: the query runs in
+    one, the chart is waited for in a thread of the charts' own (Charts.submit), so the answering
+    threads go on to the next questions and can be as few as the cores."""
+    found, wants_chart = await asyncio.to_thread(_answered, compute, may_attach)
+    if not wants_chart:
+        return found
+    return replace(found, png=await asyncio.wrap_future(charts.submit(found.answer)))
 
 
 def answer_message(prepared: Prepared, view: AnswerView | None) -> dict[str, Any]:
@@ -75,11 +92,11 @@ async def send_answer(
     `catalog` (the server's, when it has commands of its own) names the alternatives."""
     may_attach = interaction.app_permissions.attach_files
     charts = interaction.client.charts
-    prepared = await off_loop(interaction, partial(prepare, compute, may_attach, charts))
+    ready = await paced(interaction, partial(prepared, compute, may_attach, charts))
     view = AnswerView(
-        prepared.answer, catalog or interaction.client.service.catalog, answer_alternative
+        ready.answer, catalog or interaction.client.service.catalog, answer_alternative
     )
-    await send(interaction, **answer_message(prepared, view))
+    await send(interaction, **answer_message(ready, view))
 
 
 async def answer_alternative(interaction: Interaction, answer: Answer, name: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -193,6 +194,11 @@ class ImmistatsBot(BotContext):
         self._completion = await asyncio.to_thread(Completion.build, self._service.engine)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        # What was just loaded lives as long as the bot (catalog, vocabulary, glossary,
+        # completion lists): kept out of the garbage collector's full passes, which scanned it
+        # all and stalled the event loop for up to ~250 ms.
+        gc.collect()
+        gc.freeze()
         if self.guild_id is not None:
             guild = discord.Object(self.guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -208,8 +214,10 @@ class ImmistatsBot(BotContext):
         if self._state is not None:
             self._state.close()
             self._state = None
-        if self._owns_service and self._charts is not None:
-            await asyncio.to_thread(self._charts.workers.stop)
+        if self._charts is not None:
+            self._charts.close()
+            if self._owns_service:
+                await asyncio.to_thread(self._charts.workers.stop)
         self._charts = None
         if self._owns_service and self._service is not None:
             self._service.close()

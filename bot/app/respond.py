@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import discord
@@ -102,6 +102,20 @@ async def off_loop(
     """Run `work` in a thread, deferring first in a burst or when it is not done in time (see
     bot.app.pacing): "thinking…" (only for the user when `ephemeral`), or, with `update`, a
     silent wait before a button edits its own message (see `edit`)."""
+    return await paced(
+        interaction, lambda: asyncio.to_thread(work), ephemeral=ephemeral, update=update
+    )
+
+
+async def paced(
+    interaction: Interaction,
+    start: Callable[[], Awaitable[T]],
+    *,
+    ephemeral: bool = False,
+    update: bool = False,
+) -> T:
+    """`off_loop` for work that is itself awaited (several steps, each in threads or processes):
+    `start()` is called once acknowledgements are out, and deferred for as off_loop does."""
     current = pace()
     alone = not current.burst
     current.waiting += 1
@@ -109,7 +123,7 @@ async def off_loop(
         if not alone:
             await _defer(interaction, current, ephemeral=ephemeral, update=update)
         await current.no_deferrals.wait()  # acknowledgements first
-        task = asyncio.ensure_future(asyncio.to_thread(work))
+        task = asyncio.ensure_future(start())
         if alone:
             done, _ = await asyncio.wait({task}, timeout=patience(interaction))
             if not done:

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from bot.engine.answering import Engine
 from bot.render.chart_style import CACHE_SIZE
 
 log = logging.getLogger("immistats.charts")
+
+WAITERS_PER_WORKER = 4  # threads waiting on the workers (Charts.submit): enough to keep them busy
 
 RENDER_DIR = Path(__file__).resolve().parent
 
@@ -131,6 +133,19 @@ class Charts:
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, bytes] = OrderedDict()
         self._drawing: dict[str, Future[bytes]] = {}
+        # Started as needed; they spend their time blocked on a worker, not holding the GIL.
+        self._waiting = ThreadPoolExecutor(
+            WAITERS_PER_WORKER * workers.count, thread_name_prefix="immistats-chart"
+        )
+
+    def submit(self, answer: Answer) -> Future[bytes]:
+        """chart(answer) in a thread of the charts' own: whoever asks is not held while the chart
+        is found or drawn, and up to WAITERS_PER_WORKER charts per worker are under way."""
+        return self._waiting.submit(self.chart, answer)
+
+    def close(self) -> None:
+        """Stop the waiting threads (the workers are the owner's to stop)."""
+        self._waiting.shutdown(wait=False, cancel_futures=True)
 
     def chart(self, answer: Answer) -> bytes:
         """Blocking: call it in a thread. Raises ValueError for an answer with nothing to draw."""
