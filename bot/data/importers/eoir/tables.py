@@ -13,6 +13,7 @@ import io
 import os
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.data.importers.eoir.lookups import Lookups
@@ -37,6 +38,11 @@ class Output:
     rows: list[tuple]
 
     def data(self) -> bytes:
+        return self._bytes
+
+    @cached_property
+    def _bytes(self) -> bytes:
+        """Written and compressed once: the report compares them, then they are written."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.header)
