@@ -2,8 +2,9 @@
 
 After a maintainer imports a real release, this shows per fiscal year how far the computed
 series are from what TRAC, EOIR and DHS printed (data/figures.csv, with their source ids and
-flags) and why they may differ, so the counting rules can be checked against TRAC's before any
-computed figure is shown to users. It reads data/ only; it computes nothing it then publishes.
+flags) and why they may differ, so the counting rules can be checked against TRAC's before the
+import's figures are committed and shown to users. It reads data/ only (leaving out the import's
+own figures rows); it computes nothing it then publishes.
 """
 
 from __future__ import annotations
