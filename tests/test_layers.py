@@ -4,6 +4,7 @@ Every import counts, including those inside functions, because a lazy import is 
 """
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def layer(module: str) -> str | None:
 MODULES = {module_name(p): p for p in sorted(BOT.rglob("*.py"))}
 
 
+@functools.cache
 def graph() -> dict[str, set[str]]:
-    """Module -> the bot modules it imports (names resolved to modules that exist)."""
+    """Module -> the bot modules it imports (names resolved to modules that exist); read once
+    for every test here, as the files do not change during a run."""
     return {
         name: {target for target in imported(path) if target in MODULES and target != name}
         for name, path in MODULES.items()
