@@ -513,6 +513,10 @@ async def test_a_built_in_added_later_is_hidden_where_a_servers_command_uses_its
     assert run.final.embed["title"] == here["title"]
     hidden = await ask(standin, bot, "new built in removals 2020", user_id=4)
     assert "new built-in" not in hidden["title"]  # hidden here by all its names
+    typing = autocomplete_payload("run", {"name": "removals"}, "name")
+    offered = (await standin.send(bot, typing)).choices
+    assert offered[0] == {"name": f"{TITLE} · this server", "value": NAME}
+    assert "New built-in (test)" not in [c["name"] for c in offered]
     listed = await standin.send(bot, moderator("list"))
     (line,) = listed.final.embed["description"].splitlines()
     assert f"`{NAME}` {TITLE}" in line and line.endswith(f"hides the built-in `{NAME}`")

@@ -147,13 +147,16 @@ class Completion:
         own = [
             c
             for c in sorted(catalog, key=lambda c: c.name)
-            if c.name not in self.catalog.commands
+            if c is not self.catalog.commands.get(c.name)  # its own, even named like a built-in
             and any(wanted in text.lower() for text in (c.name, c.title, *c.aliases))
         ]
         mine = [
             app_commands.Choice(name=_clip(f"{c.title} · this server"), value=c.name) for c in own
         ]
-        return (mine + self.metrics(typed))[:MAX_CHOICES]
+        shown = [
+            m for m in self.metrics(typed) if catalog.get(m.value) is self.catalog.get(m.value)
+        ]
+        return (mine + shown)[:MAX_CHOICES]  # built-ins the server's commands hide are left out
 
     def option_choices(
         self, metric: str, option: str, typed: str

@@ -64,7 +64,9 @@ class BuiltInWords:
         """The built-in commands, but those the server's own hide, then the server's own."""
         hides = {command.name: names for command in own if (names := self.hidden_by(command))}
         hidden = {name for names in hides.values() for name in names}
-        commands = {name: c for name, c in self.base.commands.items() if name not in hidden}
+        commands = dict(self.base.commands)  # copied whole: most servers hide nothing
+        for name in hidden:
+            del commands[name]
         commands.update((command.name, command) for command in own)
         catalog = ServerCatalog(commands, problems, hides)
         if not hidden:  # the built-in catalog's words, then only the server's own
