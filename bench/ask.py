@@ -14,6 +14,7 @@ figures are too few to quote.
 import argparse
 import math
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -53,17 +54,25 @@ def timed(function, rounds: int, clock=time.perf_counter) -> list[float]:
     return times
 
 
-def cold_cli(rounds: int, compiled: bool) -> list[float]:
-    """Wall time of a fresh `immistats ask` process. compiled: with its modules' bytecode already
-    written (as pip leaves an install, or any second run), in a folder of its own; otherwise as
-    this environment runs it (PYTHONDONTWRITEBYTECODE=1 here compiles every module each time)."""
+def cold_cli(rounds: int, compiled: bool) -> tuple[list[float], list[float]]:
+    """Wall time and CPU time (user + system, what the load does not add to) of a fresh
+    `immistats ask` process. compiled: with its modules' bytecode already written (as pip leaves
+    an install, or any second run), in a folder of its own; otherwise as this environment runs it
+    (PYTHONDONTWRITEBYTECODE=1 here compiles every module each time)."""
     env = dict(os.environ)
     command = [sys.executable, "-m", "bot.cli", "ask", "terminations in 2023"]
     if compiled:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="immistats-pyc-")
         subprocess.run(command, capture_output=True, check=True, env=env)
-    return timed(lambda: subprocess.run(command, capture_output=True, check=True, env=env), rounds)
+    walls, cpus = [], []
+    for _ in range(rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        walls += timed(lambda: subprocess.run(command, capture_output=True, check=True, env=env), 1)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        cpus.append(used * 1000)
+    return walls, cpus
 
 
 def report(label: str, times: list[float]) -> float:
@@ -133,8 +142,10 @@ def main() -> None:
     keystrokes = [t for p in prefixes for t in timed(lambda p=p: glossary.suggest(p), rounds // 10)]
     report("glossary suggest, one keystroke (7 prefixes)", keystrokes)
 
-    report("cold `immistats ask` process, bytecode compiled", cold_cli(cold_runs, compiled=True))
-    report("cold `immistats ask` process, as run here", cold_cli(cold_runs, compiled=False))
+    for compiled, how in ((True, "bytecode compiled"), (False, "as run here")):
+        walls, cpus = cold_cli(cold_runs, compiled)
+        report(f"cold `immistats ask`, {how}", walls)
+        report("  its CPU time", cpus)
     service.close()
     print(f"(question -> Answer p50 {ask_p50:.2f} ms)")
 
