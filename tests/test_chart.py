@@ -395,3 +395,19 @@ def test_every_word_is_on_the_card_and_clear_of_the_plot(make):
     for label in axis_labels(fig, Y_LABEL_GID):
         box = label.get_window_extent(renderer)
         assert unit.x1 < box.x0 and box.x1 < plot.x0
+
+
+@pytest.mark.parametrize("end", ["first", "last"])
+def test_a_figure_written_over_an_end_bar_stays_on_the_card_and_off_the_labels(end):
+    answer = rate_answer(31)  # narrow bars: the written figure is wider than its bar
+    index = 0 if end == "first" else -1
+    answer.series = [replace(p, highlight=False) for p in answer.series]
+    answer.series[index] = replace(answer.series[index], highlight=True, value=99.5)
+    fig = drawn(answer)
+    ax, renderer = fig.axes[0], fig.canvas.get_renderer()
+    figure = next(t for t in ax.texts if t.get_gid() is None and "%" in t.get_text())
+    box = figure.get_window_extent(renderer)
+    plot = ax.get_window_extent(renderer)
+    assert plot.x0 <= box.x0 and box.x1 <= fig.bbox.width
+    for label in axis_labels(fig, Y_LABEL_GID):
+        assert label.get_window_extent(renderer).x1 < box.x0

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.render.chart_axes import LABEL_PAD_PT, X_TICK_PT
+from bot.render.chart_axes import LABEL_PAD_PT, X_LABEL_GID, X_TICK_PT, Y_LABEL_GID
 from bot.render.chart_style import FOOTER_BAND, TICK_SIZE
 from bot.render.chart_text import font_of, width_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.legend import Legend
     from matplotlib.text import Text
@@ -54,7 +55,22 @@ def place(
     ax.set_position(
         (left / width, bottom / height, (right - left) / width, (top - bottom) / height)
     )
+    _keep_figures_inside(ax, renderer, left, right)
     # The unit, just left of the widest y label (axes fraction: the plot's own coordinates).
     ax.yaxis.set_label_coords(
         -(y_labels_width + (LABEL_PAD_PT + Y_TITLE_PAD_PT) * pt) / (right - left), 0.5
     )
+
+
+def _keep_figures_inside(ax: Axes, renderer: RendererBase, left: float, right: float) -> None:
+    """A figure written over the first or last bar of a long series is wider than its bar: centred,
+    it would reach into the y labels or off the card. It starts (or ends) at its bar's centre
+    instead, and so stays over the plot."""
+    for text in ax.texts:
+        if text.get_gid() in (X_LABEL_GID, Y_LABEL_GID):
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < left:
+            text.set_horizontalalignment("left")
+        elif box.x1 > right:
+            text.set_horizontalalignment("right")
