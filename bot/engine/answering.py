@@ -46,6 +46,7 @@ from bot.engine.selection import (
     select_periods,
     time_params,
 )
+from bot.engine.series_cache import SeriesCache
 from bot.engine.this_year import this_year
 from bot.engine.timewords import LATEST, TimeAsk
 from bot.engine.vocabulary import Vocabulary
@@ -69,7 +70,7 @@ class Engine:
         self.metrics = {r[0]: dict(zip(metrics.columns, r, strict=True)) for r in metrics.rows}
         sources = db.query("select id, publisher, title, url, date, kind from sources", {})
         self.sources = {r[0]: SourceRef(*r) for r in sources.rows}
-        self._periods: dict[str, list[str]] = {}  # by SQL: guild commands may share names
+        self._series = SeriesCache()
         self.vocabulary = Vocabulary.from_db(db)
 
     def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
@@ -211,11 +212,8 @@ class Engine:
 
     def periods(self, name: str, catalog: Catalog | None = None) -> list[str]:
         """The periods a command has figures for (default choices), oldest first: for autocomplete."""
-        command = (catalog or self.catalog).commands[name]
-        if command.sql not in self._periods:
-            rows, _ = self.run(command, {})
-            self._periods[command.sql] = [r.period for r in rows]
-        return self._periods[command.sql]
+        rows, _ = self.run((catalog or self.catalog).commands[name], {})
+        return [r.period for r in rows]
 
     def _monthly_if_a_month_was_named(self, intent: Intent, catalog: Catalog) -> Intent:
         """'encounters march 2023': the monthly sibling (NAME-monthly) answers a named month."""
@@ -229,8 +227,12 @@ class Engine:
     def run(self, command: Command, choices: dict[str, str]) -> tuple[list[Row], dict[str, str]]:
         """The command's series, with its choice parameters bound (defaults where not given)."""
         bound = {p.name: choices.get(p.name) or p.default or "all" for p in command.sql_params}
-        result = self.db.query(command.sql, bound)
-        return rows_of(result.columns, result.rows, command.series), bound
+
+        def read() -> list[Row]:
+            result = self.db.query(command.sql, bound)
+            return rows_of(result.columns, result.rows, command.series)
+
+        return self._series.rows(command.sql, command.series, bound, read), bound
 
     def answer(self, intent: Intent, question: str, catalog: Catalog | None = None) -> Answer:
         command = (catalog or self.catalog).commands[intent.command]
