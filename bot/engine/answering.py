@@ -35,6 +35,7 @@ from bot.engine.operations import (
 from bot.engine.other_series import alternatives, rest_elsewhere, stand_in
 from bot.engine.part_questions import answer_parts, asks_for_parts
 from bot.engine.question import Intent, Reading, read_question
+from bot.engine.reading_cache import ReadingCache
 from bot.engine.refusals import cannot_serve, not_understood, span_refusal
 from bot.engine.same_months import compare_same_months
 from bot.engine.selection import (
@@ -71,6 +72,7 @@ class Engine:
         sources = db.query("select id, publisher, title, url, date, kind from sources", {})
         self.sources = {r[0]: SourceRef(*r) for r in sources.rows}
         self._series = SeriesCache()
+        self._readings = ReadingCache()
         self.vocabulary = Vocabulary.from_db(db)
 
     def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
@@ -87,7 +89,9 @@ class Engine:
 
     def _read_and_answer(self, question: str, catalog: Catalog | None = None) -> Answer:
         catalog = catalog or self.catalog
-        reading = read_question(question, catalog, self.vocabulary)
+        reading = self._readings.reading(
+            question, catalog, partial(read_question, question, catalog, self.vocabulary)
+        )
         if reading.intent is None:
             return not_understood(reading, catalog, self.data_version)
         if reading.blocks:
