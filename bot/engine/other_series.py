@@ -7,7 +7,7 @@ are given beside the total, with its source, and never added to it — two serie
 differently. Dated claims never stand in for statistics.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from bot.engine.answer import Answer
@@ -34,9 +34,9 @@ def years_answered(answer: Answer) -> set[int]:
 
 def alternatives(
     reading: Reading, intent: Intent, catalog: Catalog, is_claims: Callable[[Intent], bool]
-) -> list[Intent]:
+) -> Iterator[Intent]:
     """Equal readings first, then the command's stand-ins (only with no filter: a stand-in's
-    breakdowns are its own); never a series of dated claims."""
+    breakdowns are its own); never a series of dated claims. Lazy: most answers need none."""
     command = catalog.commands[intent.command]
     stand_ins = [
         replace(intent, command=name, params={})
@@ -45,10 +45,10 @@ def alternatives(
         and catalog.commands[name].unit == command.unit  # a server's namesake may count else
         and not intent.params
     ]
-    return [other for other in [*reading.equals, *stand_ins] if not is_claims(other)]
+    return (other for other in [*reading.equals, *stand_ins] if not is_claims(other))
 
 
-def stand_in(answer: Answer, others: list[Intent], ask: Ask) -> Answer:
+def stand_in(answer: Answer, others: Iterable[Intent], ask: Ask) -> Answer:
     """The first other series with a figure for the period answers, saying so first."""
     for other_intent in others:
         other = ask(other_intent)
@@ -62,7 +62,7 @@ def stand_in(answer: Answer, others: list[Intent], ask: Ask) -> Answer:
     return answer
 
 
-def rest_elsewhere(answer: Answer, time: TimeAsk, others: list[Intent], ask: Ask) -> Answer:
+def rest_elsewhere(answer: Answer, time: TimeAsk, others: Iterable[Intent], ask: Ask) -> Answer:
     """A range summed from the years the chosen series has: the missing years from another
     series, each part with its own source, side by side and not added."""
     missing = sorted(set(time.years) - years_answered(answer))
