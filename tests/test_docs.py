@@ -376,7 +376,7 @@ def test_data_import_help_names_exactly_the_importer_kinds(monkeypatch):
     text = leaf.format_help()
     missing = sorted(k for k in registry.KINDS if not named(k, text))
     assert not missing, (
-        f"`immistats data import --help` does not name the kinds {missing} (bot/cli.py)"
+        f"`immistats data import --help` does not name the kinds {missing} (bot/cli/entry.py)"
     )
     kind = next(a for a in leaf._actions if a.dest == "kind")
     advertised = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", kind.help or "")) | set(

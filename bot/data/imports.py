@@ -1,6 +1,6 @@
 """Turn official source files into the monthly data tables in data/ (`immistats data import`).
 
-Intended CLI (wired in bot/cli.py):
+Intended CLI (wired in bot/cli/entry.py):
 
     immistats data import KIND [PATH_OR_URL ...]
 

@@ -142,7 +142,7 @@ _KINDS = (
         name_rule=ohss_monthly.source_id_for,
     ),
 )
-# eoir-case-data streams a multi-gigabyte release into several tables, so bot/cli.py runs it
+# eoir-case-data streams a multi-gigabyte release into several tables, so bot/cli/building.py runs it
 # through bot.data.importers.eoir.importer rather than run_import (and get() does not return it).
 KINDS: dict[str, ImportKind | CaseDataKind] = {
     kind.name: kind for kind in (*_KINDS, EOIR_CASE_DATA)
