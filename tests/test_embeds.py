@@ -15,6 +15,7 @@ from bot.app.embeds import (
     data_table,
     help_embed,
     not_understood_embed,
+    source_line,
     sources_embed,
 )
 from bot.engine.answer import Answer, Disagreement, SourceRef
@@ -114,3 +115,11 @@ def test_computed_text_shows_the_query_and_fits(engine, question):
     text = computed_text(engine.ask(question))
     assert len(text) <= 2000
     assert "```sql" in text and text.endswith("```")
+
+
+def test_a_source_line_without_a_date_has_no_empty_separator():
+    undated = SourceRef("u", "Factually", "A fact-check", "https://example.org/f", "", "secondary")
+    assert (
+        source_line(undated) == "[Factually: A fact-check](https://example.org/f) · secondary copy"
+    )
+    assert source_line(SOURCE).count(" · 2024") == 1

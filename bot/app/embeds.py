@@ -58,7 +58,8 @@ def clip_lines(lines: list[str], limit: int) -> str:
 def source_line(source: SourceRef) -> str:
     copy = " · secondary copy" if source.kind == "secondary" else ""
     name = clip(f"{source.publisher}: {source.title}", 180).replace("]", ")").replace("[", "(")
-    return f"[{name}]({source.url}) · {source.date}{copy}"
+    date = f" · {source.date}" if source.date else ""  # some pages give no date
+    return f"[{name}]({source.url}){date}{copy}"
 
 
 def _differ_lines(answer: Answer) -> list[str]:
