@@ -89,15 +89,6 @@ def embed_text(embed: dict) -> str:
     return "\n".join(parts + [embed.get("footer", {}).get("text", "")])
 
 
-def button(reply, label_start: str) -> str:
-    """The custom id of the button whose label starts with `label_start`."""
-    for row in reply.final.components:
-        for item in row["components"]:
-            if item.get("label", "").startswith(label_start):
-                return item["custom_id"]
-    raise AssertionError(f"no button {label_start!r} in {reply.final.components}")
-
-
 # ----- start-up and command registration
 
 
@@ -161,7 +152,7 @@ async def test_ask_answers_with_embed_chart_alt_text_and_buttons(standin, bot):
 
 async def test_show_data_sends_the_table_and_the_csv_only_to_the_clicker(standin, bot):
     reply = await standin.send(bot, slash_payload("ask", {"question": "terminations in 2023"}))
-    shown = await standin.send(bot, reply.press(button(reply, "Show data")))
+    shown = await standin.send(bot, reply.press(reply.button("Show data", starts=True)))
     assert shown.type == CHANNEL_MESSAGE and shown.ephemeral
     assert "```" in shown.final.content and "149,305" in shown.final.content
     (table,) = shown.final.attachments
@@ -173,7 +164,7 @@ async def test_show_data_sends_the_table_and_the_csv_only_to_the_clicker(standin
 
 async def test_how_this_was_computed_shows_command_parameters_and_sql(standin, bot):
     reply = await standin.send(bot, slash_payload("ask", {"question": "terminations in 2023"}))
-    shown = await standin.send(bot, reply.press(button(reply, "How this was computed")))
+    shown = await standin.send(bot, reply.press(reply.button("How this was computed", starts=True)))
     assert shown.ephemeral
     assert "`asylum-terminated`" in shown.final.content and "```sql" in shown.final.content
 
@@ -182,7 +173,7 @@ async def test_a_refused_reading_offers_each_alternative_as_a_button(standin, bo
     question = {"question": "terminations and green cards 2023"}  # two measures: no one figure
     reply = await standin.send(bot, slash_payload("ask", question))
     assert "Closest things I can answer" in embed_text(reply.final.embed)
-    other = await standin.send(bot, reply.press(button(reply, TERMINATED_TITLE)))
+    other = await standin.send(bot, reply.press(reply.button(TERMINATED_TITLE, starts=True)))
     assert other.type == CHANNEL_MESSAGE and not other.ephemeral
     assert other.final.embed["title"].startswith("149,305 asylum cases terminated")  # same year
     assert other.files[0].data.startswith(PNG_SIGNATURE)

@@ -87,14 +87,6 @@ def form(**changes: str) -> dict[str, str]:
     return {f"immistats:form:{key}": value for key, value in (FORM | changes).items()}
 
 
-def button(reply, label: str) -> str:
-    for row in reply.final.components:
-        for item in row["components"]:
-            if item.get("label") == label:
-                return item["custom_id"]
-    raise AssertionError(f"no button {label!r} in {reply.final.components}")
-
-
 def snapshot(bot: ImmistatsBot, guild_id: int = GUILD_ID) -> tuple:
     """Everything the state database holds for a server."""
     state = bot.state
@@ -109,7 +101,7 @@ async def submit_form(standin, bot, subcommand: str = "add", options=None, **cha
 
 async def add_command(standin, bot, **changes: str):
     preview = await submit_form(standin, bot, **changes)
-    return await standin.send(bot, preview.press(button(preview, "Confirm")))
+    return await standin.send(bot, preview.press(preview.button("Confirm")))
 
 
 async def ask(standin, bot, question: str, **context) -> dict:
@@ -159,7 +151,7 @@ async def test_a_form_or_button_from_someone_without_manage_server_changes_nothi
     refused = await standin.send(bot, opened.submit(form(), permissions=permissions()))
     assert refused.ephemeral and refused.final.content == MANAGE_SERVER
     preview = await submit_form(standin, bot)
-    confirm = button(preview, "Confirm")
+    confirm = preview.button("Confirm")
     lost = await standin.send(bot, preview.press(confirm, permissions=permissions()))
     other = await standin.send(bot, preview.press(confirm, user_id=USER_ID + 1))
     assert lost.final.content == MANAGE_SERVER
@@ -188,7 +180,7 @@ async def test_the_form_previews_the_real_answer_then_confirm_stores_it(standin,
     assert [b["label"] for b in preview.final.components[0]["components"]] == ["Confirm", "Cancel"]
     assert bot.state.commands(GUILD_ID) == []  # nothing stored before Confirm
 
-    done = await standin.send(bot, preview.press(button(preview, "Confirm")))
+    done = await standin.send(bot, preview.press(preview.button("Confirm")))
     assert done.type == UPDATE_MESSAGE and done.ephemeral and done.final.components == []
     assert done.final.content == (
         "Added: members can now ask `/ask ice test removals` or `/run name:ice-removals-test`."
@@ -201,7 +193,7 @@ async def test_the_form_previews_the_real_answer_then_confirm_stores_it(standin,
 
 async def test_cancel_stores_nothing(standin, bot):
     preview = await submit_form(standin, bot)
-    cancelled = await standin.send(bot, preview.press(button(preview, "Cancel")))
+    cancelled = await standin.send(bot, preview.press(preview.button("Cancel")))
     assert cancelled.type == UPDATE_MESSAGE
     assert cancelled.final.content == "Cancelled: nothing was changed."
     assert not cancelled.final.embeds and not cancelled.final.components
@@ -215,7 +207,7 @@ async def test_slow_checks_are_deferred_privately_and_confirm_still_updates_the_
     preview = await submit_form(standin, bot)
     assert preview.type == DEFERRED_CHANNEL_MESSAGE and preview.ephemeral
     assert preview.final.embed["image"]["url"] == "attachment://chart.png"
-    done = await standin.send(bot, preview.press(button(preview, "Confirm")))
+    done = await standin.send(bot, preview.press(preview.button("Confirm")))
     assert done.type == DEFERRED_UPDATE_MESSAGE
     assert done.final.content.startswith("Added:") and not done.final.components
     assert bot.state.command(GUILD_ID, NAME)
@@ -296,7 +288,7 @@ async def test_a_toml_file_is_previewed_and_stored_as_written(standin, bot):
     assert preview.ephemeral and preview.final.embed["title"].endswith(
         "people removed by ICE in FY2026 (Oct 2025–Sep 2026)"  # the latest: FY2026 to 7 Feb 2026
     )
-    await standin.send(bot, preview.press(button(preview, "Confirm")))
+    await standin.send(bot, preview.press(preview.button("Confirm")))
     assert bot.state.command(GUILD_ID, NAME).toml == FILE_TOML
     assert (await ask(standin, bot, "ice test removals 2020"))["title"].startswith("185,884 people")
 
@@ -361,7 +353,7 @@ async def test_edit_prefills_the_form_previews_and_saves_with_before_and_after(s
     assert values["immistats:form:aliases"] == "ice test removals, test deportations"
     preview = await standin.send(bot, opened.submit(form(title="ICE removals (edited)")))
     assert preview.final.embed["title"].startswith("ICE removals (edited): ")
-    saved = await standin.send(bot, preview.press(button(preview, "Confirm")))
+    saved = await standin.send(bot, preview.press(preview.button("Confirm")))
     assert saved.final.content.startswith(f"Saved: `{NAME}` answers with your changes now")
     assert (await ask(standin, bot, "ice test removals 2020"))["title"].startswith(
         "ICE removals (edited): 185,884"
@@ -376,10 +368,10 @@ async def test_remove_asks_first_then_the_command_stops_answering(standin, bot):
     await add_command(standin, bot)
     asked = await standin.send(bot, moderator("remove", {"name": NAME}))
     assert asked.ephemeral and asked.final.content.startswith(f"Remove `{NAME}`?")
-    kept = await standin.send(bot, asked.press(button(asked, "Cancel")))
+    kept = await standin.send(bot, asked.press(asked.button("Cancel")))
     assert kept.type == UPDATE_MESSAGE and bot.state.command(GUILD_ID, NAME)
     asked = await standin.send(bot, moderator("remove", {"name": NAME}))
-    removed = await standin.send(bot, asked.press(button(asked, "Remove")))
+    removed = await standin.send(bot, asked.press(asked.button("Remove")))
     assert removed.final.content == f"Removed `{NAME}`." and not removed.final.components
     assert bot.state.command(GUILD_ID, NAME) is None
     assert not (await ask(standin, bot, "ice test removals 2020"))["title"].startswith(TITLE)
@@ -439,9 +431,9 @@ async def test_a_full_server_and_a_command_too_long_for_the_form_are_told_what_t
 async def test_history_shows_who_when_what_with_before_and_after_attached(standin, bot):
     await add_command(standin, bot)
     preview = await submit_form(standin, bot, "edit", {"name": NAME}, title="Edited title")
-    await standin.send(bot, preview.press(button(preview, "Confirm")))
+    await standin.send(bot, preview.press(preview.button("Confirm")))
     asked = await standin.send(bot, moderator("remove", {"name": NAME}))
-    await standin.send(bot, asked.press(button(asked, "Remove")))
+    await standin.send(bot, asked.press(asked.button("Remove")))
 
     reply = await standin.send(bot, moderator("history"))
     lines = reply.final.embed["description"].splitlines()

@@ -31,14 +31,6 @@ def forget(**context) -> dict:
     return slash_payload("commands", {}, subcommand="forget-server", **context)
 
 
-def button(reply, label: str) -> str:
-    for row in reply.final.components:
-        for item in row["components"]:
-            if item.get("label") == label:
-                return item["custom_id"]
-    raise AssertionError(f"no button {label!r} in {reply.final.components}")
-
-
 def fill(bot: ImmistatsBot, guild_id: int) -> None:
     """A command edited once, an unanswered question and a report: every kind of state."""
     state = bot.state
@@ -74,7 +66,7 @@ async def test_forget_server_asks_first_then_removes_all_of_this_servers_state(s
     assert asked.ephemeral and "cannot be undone" in asked.final.content
     assert len(everything(bot, GUILD_ID)[0]) == 1  # nothing removed before Confirm
 
-    done = await standin.send(bot, asked.press(button(asked, "Remove all")))
+    done = await standin.send(bot, asked.press(asked.button("Remove all")))
     assert done.type == UPDATE_MESSAGE and done.final.components == []
     assert done.final.content.startswith(
         "Removed: 1 command(s), 2 history entries, 1 unanswered question(s) and 1 report(s)."
@@ -89,7 +81,7 @@ async def test_cancel_removes_nothing(standin, bot):
     fill(bot, GUILD_ID)
     before = everything(bot, GUILD_ID)
     asked = await standin.send(bot, forget())
-    cancelled = await standin.send(bot, asked.press(button(asked, "Cancel")))
+    cancelled = await standin.send(bot, asked.press(asked.button("Cancel")))
     assert cancelled.final.content == "Cancelled: nothing was changed."
     assert everything(bot, GUILD_ID) == before
 

@@ -40,18 +40,10 @@ async def bot(service, logged_in, state_path) -> ImmistatsBot:
     return await logged_in(create_bot(service, state_path=state_path))
 
 
-def button(reply, label: str) -> str:
-    for row in reply.final.components:
-        for item in row["components"]:
-            if item.get("label") == label:
-                return item["custom_id"]
-    raise AssertionError(f"no button {label!r} in {reply.final.components}")
-
-
 async def report(standin, bot, reason: str = REASON, question: str = QUESTION, **context):
     """Ask, press Report a problem, submit the form; the reply to the submit."""
     answer = await standin.send(bot, slash_payload("ask", {"question": question}, **context))
-    opened = await standin.send(bot, answer.press(button(answer, "Report a problem")))
+    opened = await standin.send(bot, answer.press(answer.button("Report a problem")))
     assert opened.type == MODAL
     return await standin.send(bot, opened.submit({REASON_FIELD: reason}))
 
@@ -111,7 +103,7 @@ async def test_a_report_from_a_direct_message_goes_to_the_maintainers_only(stand
 
 async def test_the_form_asks_for_a_reason_of_5_to_300_characters(standin, bot):
     answer = await standin.send(bot, slash_payload("ask", {"question": QUESTION}))
-    opened = await standin.send(bot, answer.press(button(answer, "Report a problem")))
+    opened = await standin.send(bot, answer.press(answer.button("Report a problem")))
     (reason,) = [
         child
         for top in opened.modal["components"]

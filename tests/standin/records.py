@@ -203,6 +203,17 @@ class Reply:
         """Every file uploaded for this interaction, in order."""
         return [f for r in self.requests if 200 <= (r.status or 0) < 300 for f in r.files]
 
+    def button(self, label: str, *, starts: bool = False) -> str:
+        """The custom id of the button labelled ``label`` (or whose label starts with it) on the
+        message the user ends up looking at."""
+        components = self.final.components if self.final else []
+        for row in components:
+            for item in row["components"]:
+                shown = item.get("label", "")
+                if shown == label or (starts and shown.startswith(label)):
+                    return item["custom_id"]
+        raise AssertionError(f"no button {label!r} in {components}")
+
     def press(self, custom_id: str, *, message: Any = None, **kwargs: Any) -> dict[str, Any]:
         """A component payload clicking ``custom_id`` on the message of this reply carrying it.
 
