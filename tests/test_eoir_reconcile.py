@@ -15,20 +15,9 @@ import pytest
 
 from bot.cli import main
 from bot.data.eoir_reconcile import NoComputedTables, reconcile_report
+from bot.data.files import FIGURES
 from bot.data.importers.eoir.importer import run_eoir_import
 from tests.fixtures.eoir.synthetic import Expected, generate, write_zip
-
-FIGURE_COLUMNS = (
-    "metric",
-    "period",
-    "as_of",
-    "partial_through",
-    "geography",
-    "value",
-    "source_id",
-    "flags",
-    "notes",
-)
 
 
 def national(expected: Counter, keep) -> Counter:
@@ -78,7 +67,7 @@ def computed(tmp_path_factory) -> tuple[Path, Expected]:
     ]
     with open(data / "figures.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(FIGURE_COLUMNS)
+        writer.writerow(FIGURES.columns)
         writer.writerows(rows)
     return data, expected
 
