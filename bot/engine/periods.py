@@ -45,6 +45,17 @@ def fiscal_year_of_month(year: int, month: int) -> int:
     return year + 1 if month >= 10 else year
 
 
+def fiscal_year_of(month: str) -> int:
+    """'2023-10' -> 2024."""
+    return fiscal_year_of_month(int(month[:4]), int(month[5:7]))
+
+
+def add_months(month: str, count: int) -> str:
+    """'2023-11' plus 2 -> '2024-01'; a negative count goes back."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def parse_period(text: str) -> Period | None:
     """Parse a period as written in data/figures.csv; None when it is not one of our forms."""
     if m := _FY_RANGE.fullmatch(text):

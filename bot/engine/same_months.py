@@ -8,24 +8,11 @@ previous fiscal year, said in the change line and shown with its inputs.
 
 from bot.engine.answer import Answer, Change
 from bot.engine.formatting import format_value, short_label
+from bot.engine.periods import add_months
 from bot.engine.selection import Row
 
 # The partial year's figure and its months' sum may differ by the rounding of the monthly table.
 ROUNDING = 0.001
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """'2023-10'..'2024-01' -> ['2023-10', '2023-11', '2023-12', '2024-01']."""
-    year, month = int(first[:4]), int(first[5:7])
-    found = []
-    while f"{year:04d}-{month:02d}" <= last:
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
-def a_year_earlier(month: str) -> str:
-    return f"{int(month[:4]) - 1:04d}{month[4:]}"
 
 
 def same_months_change(
@@ -36,8 +23,10 @@ def same_months_change(
     through = row.partial_through or ""
     if row.fiscal_year is None or len(through) != 7:
         return "its figures run to a day, not to the end of a month"
-    now = months_between(f"{row.fiscal_year - 1}-10", through)
-    before = [a_year_earlier(m) for m in now]
+    now = [f"{row.fiscal_year - 1}-10"]  # October to the last month the figure covers
+    while now[-1] < through:
+        now.append(add_months(now[-1], 1))
+    before = [add_months(m, -12) for m in now]
     by_month = {m.period: m for m in months if not m.partial}
     if any(m not in by_month for m in now + before):
         return "the monthly figures do not cover the same months of the year before"

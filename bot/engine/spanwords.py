@@ -9,7 +9,7 @@ it cannot cover. Terms start at the first full month after an inauguration (20 J
 import re
 from dataclasses import dataclass
 
-from bot.engine.periods import fiscal_year_of_month
+from bot.engine.periods import add_months, fiscal_year_of
 
 MONTHS = {
     name: number
@@ -99,13 +99,13 @@ def read_span(text: str) -> Span | None:
         key = match.group(1) or match.group(2)
         key = "trump2" if key == "trump" else key
         first, label = TERMS[key]
-        fy = _fiscal_year(first)
+        fy = fiscal_year_of(first)
         return Span("since", first, None, (fy,), match.span(), label)
     if match := _FIRST_YEARS.search(text):
         key, count = match.group(1), _number(match.group(2) or match.group(3))
         first, label = TERMS["trump" if key == "trump" else key]
-        fy = _fiscal_year(first)
-        last = _add_months(first, 12 * count - 1)
+        fy = fiscal_year_of(first)
+        last = add_months(first, 12 * count - 1)
         return Span("range", first, last, tuple(range(fy, fy + count)), match.span(), label)
     if match := _CALENDAR.search(text):
         year = int(match.group(1))
@@ -117,14 +117,14 @@ def read_span(text: str) -> Span | None:
         (a, (a_start, a_end)), (b, (b_start, b_end)) = pairs[0], pairs[1]
         if _RANGE.match(text[a_end:b_start]):
             first, last = sorted((a, b))
-            years = tuple(range(_fiscal_year(first), _fiscal_year(last) + 1))
+            years = tuple(range(fiscal_year_of(first), fiscal_year_of(last) + 1))
             return Span("range", first, last, years, (a_start, b_end))
     if len(pairs) == 1:
         month, (start, end) = pairs[0]
         if _SINCE.search(text[max(0, start - 30) : start]):
             since = _SINCE.search(text[max(0, start - 30) : start])
             begin = max(0, start - 30) + since.start() if since else start
-            return Span("since", month, None, (_fiscal_year(month),), (begin, end))
+            return Span("since", month, None, (fiscal_year_of(month),), (begin, end))
     return None
 
 
@@ -132,12 +132,3 @@ def _number(word: str) -> int:
     if word == "year":
         return 1
     return int(word) if word.isdigit() else NUMBERS[word]
-
-
-def _fiscal_year(month: str) -> int:
-    return fiscal_year_of_month(int(month[:4]), int(month[5:]))
-
-
-def _add_months(month: str, count: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:]) - 1 + count
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"

@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from bot.engine.periods import fiscal_year_of_month
+from bot.engine.periods import fiscal_year_of
 from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, month_years, read_span
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
@@ -217,7 +217,7 @@ def _months_compared(text: str) -> TimeAsk | None:
     if len(named) != 2 or not _COMPARE_WORDS.search(text) or named[0][0] == named[1][0]:
         return None
     months = tuple(month for month, _ in named)
-    years = tuple(dict.fromkeys(fiscal_year_of_month(int(m[:4]), int(m[5:])) for m in months))
+    years = tuple(dict.fromkeys(fiscal_year_of(m) for m in months))
     return TimeAsk("compare", years, None, tuple(span for _, span in named), months=months)
 
 
