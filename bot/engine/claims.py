@@ -180,6 +180,4 @@ def compared_verdicts(claims: list[Claim], answer: Answer) -> list[str]:
 
 def _year(period: str) -> int | None:
     parsed = parse_period(period)
-    if parsed is None:
-        return None
-    return parsed.calendar_year if parsed.kind == "calendar_year" else parsed.fiscal_year
+    return parsed.year if parsed else None

@@ -109,8 +109,7 @@ def _time_of(period: str) -> TimeAsk:
     assert parsed is not None
     if parsed.kind == "month":
         return TimeAsk("single", (parsed.fiscal_year,), month=period)
-    year = parsed.calendar_year if parsed.kind == "calendar_year" else parsed.fiscal_year
-    return TimeAsk("single", (year,))
+    return TimeAsk("single", (parsed.year,))
 
 
 def compare_ranges(

@@ -22,14 +22,8 @@ Ask = Callable[[Intent], Answer]
 
 def years_answered(answer: Answer) -> set[int]:
     """The fiscal (or calendar) years of the periods the answer's figure is made of."""
-    years = set()
-    for point in answer.series:
-        parsed = parse_period(point.period) if point.highlight else None
-        if parsed and parsed.kind == "calendar_year":
-            years.add(parsed.calendar_year)
-        elif parsed and parsed.fiscal_year is not None:
-            years.add(parsed.fiscal_year)
-    return years
+    parsed = [parse_period(p.period) for p in answer.series if p.highlight]
+    return {period.year for period in parsed if period and period.year is not None}
 
 
 def alternatives(

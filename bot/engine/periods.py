@@ -39,6 +39,11 @@ class Period:
     calendar_year: int | None
     month: str | None  # YYYY-MM for monthly periods
 
+    @property
+    def year(self) -> int | None:
+        """The year a person would type for it: the calendar year of a survey, else the FY."""
+        return self.calendar_year if self.kind == "calendar_year" else self.fiscal_year
+
 
 def fiscal_year_of_month(year: int, month: int) -> int:
     """October to December belong to the next fiscal year."""

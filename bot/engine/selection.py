@@ -54,7 +54,7 @@ def rows_of(columns: list[str], records: list[tuple], series: str) -> list[Row]:
             through = through or data.get("last_month")
             flags |= {"partial"}
         fiscal_year = parsed.fiscal_year if parsed else None
-        year = parsed.calendar_year if parsed and parsed.kind == "calendar_year" else fiscal_year
+        year = parsed.year if parsed else None
         rows.append(
             Row(
                 period=period,
