@@ -210,7 +210,7 @@ def _other_values(
     for block in blocks:
         value = None
         if block.kind in ("country", "state", "place"):
-            value = _choice_named(match.command, block.meaning, set(match.params))
+            value = choice_named(match.command, block.meaning, set(match.params))
         if value and value not in match.params.values():
             values.append(value)
         else:
@@ -218,10 +218,12 @@ def _other_values(
     return tuple(dict.fromkeys(values)), tuple(kept)
 
 
-def _choice_named(command: Command, meaning: str, among: set[str]) -> str | None:
+def choice_named(command: Command, meaning: str, among: set[str] | None = None) -> str | None:
+    """The breakdown value of `command` (in the parameters `among`, or any) that a vocabulary
+    meaning names ('Venezuela' -> 'VENEZUELA'), or None when it has no such breakdown."""
     wanted = meaning.lower()
     for param in command.params:
-        if param.name not in among:
+        if among is not None and param.name not in among:
             continue
         for value, phrases in param.choices.items():
             if wanted == value.lower() or wanted in (p.lower() for p in phrases):

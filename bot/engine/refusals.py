@@ -11,7 +11,7 @@ from bot.engine.answer import Answer
 from bot.engine.catalog import Catalog
 from bot.engine.command import Command
 from bot.engine.formatting import short_label
-from bot.engine.question import Block, Reading
+from bot.engine.question import Block, Reading, choice_named
 from bot.engine.timewords import TimeAsk
 
 OPERATION_LABELS = {
@@ -99,7 +99,10 @@ def cannot_serve(
 
 def _reason(block: Block, command: Command, catalog: Catalog) -> str:
     subject = command.title
-    if block.kind in ("state", "country", "place") and _breaks_down_by(command, block.meaning):
+    if (
+        block.kind in ("state", "country", "place")
+        and choice_named(command, block.meaning) is not None
+    ):
         return (
             f"“{block.meaning}” is a second {block.kind} in the question: {subject} is answered "
             "for one at a time, or two set side by side when compared (“Texas vs Arizona”)."
@@ -149,18 +152,9 @@ def _who_can(blocks: tuple[Block, ...], catalog: Catalog, chosen: Command) -> li
             if command.name == chosen.name or command.name in found:
                 continue
             said = not places and (_says(command, block.phrase) or _says(command, block.meaning))
-            if _breaks_down_by(command, block.meaning) or said:
+            if choice_named(command, block.meaning) is not None or said:
                 found.append(command.name)
     return found[:3]
-
-
-def _breaks_down_by(command: Command, meaning: str) -> bool:
-    wanted = meaning.lower()
-    return any(
-        wanted == value.lower() or wanted in (w.lower() for w in words)
-        for param in command.params
-        for value, words in param.choices.items()
-    )
 
 
 def _says(command: Command, phrase: str) -> bool:
