@@ -9,11 +9,10 @@ inside the functions: `import bot.render.chart` stays cheap for the CLI.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from bot.engine.answer import Answer
+from bot.engine.lru import Lru
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -85,8 +84,7 @@ def _build_figure(answer: Answer) -> Figure:
     return fig
 
 
-_cache: OrderedDict[tuple, bytes] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache: Lru[tuple, bytes] = Lru(CACHE_SIZE)
 
 
 def chart_key(answer: Answer) -> tuple:
@@ -105,15 +103,4 @@ def chart_key(answer: Answer) -> tuple:
 
 def cached_chart(answer: Answer) -> bytes:
     """render_chart behind a thread-safe LRU; rendering happens outside the lock."""
-    key = chart_key(answer)
-    with _cache_lock:
-        if (png := _cache.get(key)) is not None:
-            _cache.move_to_end(key)
-            return png
-    png = render_chart(answer)
-    with _cache_lock:
-        png = _cache.setdefault(key, png)  # another thread may have won the race
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return png
+    return _cache.get_or_make(chart_key(answer), lambda: render_chart(answer))
