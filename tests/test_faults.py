@@ -28,7 +28,7 @@ from tests.standin import (
     StandIn,
     slash_payload,
 )
-from tests.test_discord_moderation import NAME, button, submit_form
+from tests.test_discord_moderation import NAME, submit_form
 
 FOLLOW_UP = "POST /webhooks/{application_id}/{token}"
 EDIT = "PATCH /webhooks/{application_id}/{token}/messages/@original"
@@ -142,7 +142,7 @@ async def test_a_stored_command_is_told_stored_when_the_confirmation_edit_fails(
 ):
     preview = await submit_form(standin, bot)
     standin.fail(EDIT, 429, times=50)  # every try (a 500 too, after discord.py's own 25 s)
-    done = await standin.send(bot, preview.press(button(preview, "Confirm")), timeout=60)
+    done = await standin.send(bot, preview.press(preview.button("Confirm")), timeout=60)
     assert bot.state.command(GUILD_ID, NAME) is not None
     told = done.followups[-1]
     assert told.content.startswith("Added:") and told.raw["flags"] & EPHEMERAL
@@ -151,7 +151,7 @@ async def test_a_stored_command_is_told_stored_when_the_confirmation_edit_fails(
 
 async def test_confirm_pressed_twice_at_once_stores_once(standin, bot):
     preview = await submit_form(standin, bot)
-    confirm = button(preview, "Confirm")
+    confirm = preview.button("Confirm")
     first, second = preview.press(confirm), preview.press(confirm)
     replies = await asyncio.gather(standin.send(bot, first), standin.send(bot, second))
     assert len(bot.state.commands(GUILD_ID)) == 1
