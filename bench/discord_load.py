@@ -5,17 +5,19 @@ Not a test; asserts nothing. Prints, beside the machine's load average:
 * latency from the interaction arriving to the final message the user sees: p50, p99, max;
 * interactions lost (not acknowledged within the deadline) and not answered;
 * event-loop lag (how late a 10 ms timer fires while the run goes on): p50, p99, max;
-* CPU seconds each round: the bot's process (less the stand-in's thread) and the chart workers,
-  with the workers' milliseconds per chart drawn;
+* CPU seconds each round: the bot's process, the stand-in's process and the chart workers, with
+  the workers' milliseconds per chart drawn;
 * memory: the bot's own process and its chart workers, idle and after the run.
 
     python bench/discord_load.py [--count 200] [--distinct] [--rounds 2] [--deadline 3]
     python bench/discord_load.py --servers 200 --commands 100
     python bench/discord_load.py --quick
 
-The stand-in (Discord's side: parsing every upload, storing every message) runs on a thread and
-event loop of its own, so the loop lag is the bot's loop; it still shares the process and its
-interpreter lock. --same-loop runs it on the bot's loop, as the figures before 2026-11-26 were.
+The stand-in (Discord's side: parsing every upload, storing every message) runs in a process of
+its own (bench/standin_process.py), as Discord's servers are not in the bot's process; each
+payload reaches the bot as JSON text, decoded there as the gateway does. Figures before
+2026-11-26 16:00 had the stand-in on a thread of the bot's process (its lock then counted in the
+bot's loop lag), and before that on the bot's own loop.
 
 --distinct asks `count` different questions (each a different chart), otherwise a few questions
 are repeated. --rounds 2 sends the same batch again (charts then come from the cache). The chart
@@ -27,20 +29,20 @@ so CI can check the script still works; its figures are too few to quote.
 
 import argparse
 import asyncio
+import json
 import math
 import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import Future
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.standin_process import StandInProcess, gateway_delivery  # noqa: E402
 from bot.engine.service import Service, start  # noqa: E402
-from tests.standin import StandIn, slash_payload  # noqa: E402
+from tests.standin import slash_payload  # noqa: E402
 
 QUESTIONS = [
     "terminations in 2023",
@@ -133,48 +135,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class StandInThread:
-    """The stand-in served from a thread with its own event loop, as Discord's servers are not in
-    the bot's process. `send` is still called on the bot's loop (it hands the payload to the
-    client there); the stand-in's HTTP handlers run on its own loop."""
-
-    def __init__(self, deadline: float) -> None:
-        self.standin = StandIn(callback_deadline=deadline)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="standin", daemon=True)
-
-    async def _there(self, coroutine) -> None:
-        future: Future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-        await asyncio.wrap_future(future)
-
-    def cpu(self) -> float:
-        """CPU seconds the stand-in's thread has used."""
-        return time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
-
-    async def __aenter__(self) -> StandIn:
-        self.thread.start()
-        await self._there(self.standin.start())
-        return self.standin
-
-    async def __aexit__(self, *_exc) -> None:
-        await self._there(self.standin.stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join()
-
-
-class SameLoop(StandInThread):
-    """The stand-in on the bot's own loop (--same-loop)."""
-
-    def cpu(self) -> float:
-        return 0.0
-
-    async def __aenter__(self) -> StandIn:
-        return await self.standin.start()
-
-    async def __aexit__(self, *_exc) -> None:
-        await self.standin.stop()
-
-
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
@@ -212,30 +172,28 @@ class LagMeter:
             self._task.cancel()
 
 
-async def one_round(standin, bot, payloads: list[dict], deadline: float, server) -> None:
-    async def one(payload: dict) -> tuple[float, float | None, bool]:
-        started = time.monotonic()
-        reply = await standin.send(bot, payload, wait="done", timeout=600, expect_answer=False)
-        took = time.monotonic() - started
-        callback = reply.callback
-        acked = callback.at - started if callback is not None and callback.at else None
-        final = reply.final
-        answered = bool(final and final.embeds and not final.loading)
-        return took, acked, answered
-
+async def one_round(standin: StandInProcess, bot, payloads: list[dict], deadline: float) -> None:
+    deliver = gateway_delivery(bot)
+    texts = [json.dumps(payload) for payload in payloads]  # as the gateway receives them
+    await standin.register(payloads)
     workers = bot.charts.workers.pids()
     drawn_before = bot.charts.drawn
-    cpu_before = [time.process_time(), server.cpu(), sum(cpu_seconds(pid) for pid in workers)]
+    cpu_before = [time.process_time(), cpu_seconds(standin.pid), worker_cpu(workers)]
     with LagMeter() as lag:
         started = time.perf_counter()
-        results = await asyncio.gather(*(one(p) for p in payloads))
+        results = await asyncio.gather(*(timed(deliver, text) for text in texts))
         wall = time.perf_counter() - started
-    cpu_after = [time.process_time(), server.cpu(), sum(cpu_seconds(pid) for pid in workers)]
+    cpu_after = [time.process_time(), cpu_seconds(standin.pid), worker_cpu(workers)]
     process, standin_cpu, charts = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
+    outcomes = await standin.outcomes([payload["token"] for payload in payloads])
     drawn = bot.charts.drawn - drawn_before
-    times = [t * 1000 for t, _, _ in results]
-    lost = sum(1 for _, acked, _ in results if acked is None or acked > deadline)
-    answered = sum(ok for _, _, ok in results)
+    times = [(ended - begun) * 1000 for begun, ended in results]
+    lost = sum(
+        1
+        for (begun, _), outcome in zip(results, outcomes, strict=True)
+        if outcome.acknowledged_at is None or outcome.acknowledged_at - begun > deadline
+    )
+    answered = sum(outcome.answered for outcome in outcomes)
     print(f"  {len(payloads)} at once: last final message after {wall:.2f} s; {load()}")
     print(
         f"    latency p50 {statistics.median(times):.0f} ms, p99 {nearest_rank(times, 0.99):.0f} "
@@ -250,9 +208,19 @@ async def one_round(standin, bot, payloads: list[dict], deadline: float, server)
         )
     per_chart = f", {charts / drawn * 1000:.0f} ms per chart drawn" if drawn else ""
     print(
-        f"    CPU: bot process {process - standin_cpu:.1f} s (stand-in thread {standin_cpu:.1f} s "
-        f"more); chart workers {charts:.1f} s for {drawn} charts{per_chart}"
+        f"    CPU: bot process {process:.1f} s; stand-in process {standin_cpu:.1f} s; "
+        f"chart workers {charts:.1f} s for {drawn} charts{per_chart}"
     )
+
+
+async def timed(deliver, text: str) -> tuple[float, float]:
+    """When the interaction was handed over and when its handlers had finished."""
+    begun = await deliver(text)
+    return begun, time.monotonic()
+
+
+def worker_cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -264,8 +232,7 @@ async def main(args: argparse.Namespace) -> None:
         questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(count)]
     from bot.app.client import create_bot
 
-    server = (SameLoop if args.same_loop else StandInThread)(args.deadline)
-    async with server as standin:
+    async with StandInProcess(args.deadline) as standin:
         standin.patch_discord()
         bot = create_bot(service, state_path=Path(tempfile.mkdtemp()) / "state.db")
         await standin.login(bot)
@@ -285,7 +252,7 @@ async def main(args: argparse.Namespace) -> None:
             ]
             kind = "distinct" if args.distinct else "repeated"
             print(f"round {round_number}: {count} /ask, {kind} questions")
-            await one_round(standin, bot, payloads, args.deadline, server)
+            await one_round(standin, bot, payloads, args.deadline)
         print(f"after the run: {memory(bot)}; {bot.charts.drawn} charts drawn")
         await bot.close()
     service.close()
@@ -300,7 +267,6 @@ if __name__ == "__main__":
     parser.add_argument("--servers", type=int, default=0, help="one /ask from each of N servers")
     parser.add_argument("--commands", type=int, default=100, help="stored commands per server")
     parser.add_argument("--cache", type=Path, help="chart cache folder (default: a new, empty one)")
-    parser.add_argument("--same-loop", action="store_true", help="the stand-in on the bot's loop")
     parser.add_argument("--quick", action="store_true", help="10 interactions: does it still run?")
     args = parser.parse_args()
     if args.quick:

@@ -25,6 +25,7 @@ from discord import app_commands
 from bot.app.context import Interaction
 from bot.app.pacing import Pace, pace, patience
 from bot.app.retry import passing, retried
+from bot.app.turns import take_turn
 
 log = logging.getLogger("immistats.discord")
 T = TypeVar("T")
@@ -63,7 +64,9 @@ def _rewound(message: dict[str, Any]) -> dict[str, Any]:
 
 async def send(interaction: Interaction, **message: Any) -> None:
     """The first reply is the interaction's response; anything after (or after a defer) a
-    follow-up, tried again when it fails for a moment."""
+    follow-up, tried again when it fails for a moment. In a crowd of replies, each waits for
+    its turn of the event loop (bot.app.turns)."""
+    await take_turn()
     if not interaction.response.is_done():
         await interaction.response.send_message(**message)
         return
@@ -116,6 +119,7 @@ async def paced(
 ) -> T:
     """`off_loop` for work that is itself awaited (several steps, each in threads or processes):
     `start()` is called once acknowledgements are out, and deferred for as off_loop does."""
+    await take_turn()
     current = pace()
     alone = not current.burst
     current.waiting += 1
