@@ -97,6 +97,46 @@ def test_the_press_copies_of_trac_figure_are_under_sources_differ(answer_for):
     ]
 
 
+def asylum_decisions(decisions: Counter, year: int, outcomes: tuple[str, ...]) -> int:
+    """The generator's own account of applications decided, by custody (each case once)."""
+    return sum(
+        n
+        for (fy, _custody, outcome, _code), n in decisions.items()
+        if fy == year and outcome in outcomes
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "command", "outcomes", "trac"),
+    [
+        ("asylum denials 2019", "asylum-denials", ("denied",), (46_735, "trac_atwork_a4000")),
+        (
+            "asylum grants by immigration judges 2022",
+            "asylum-merits-grants",
+            ("granted",),
+            (23_686, "trac_r703"),
+        ),
+        (
+            "asylum decisions on the merits 2021",
+            "asylum-merits-decisions",
+            ("granted", "denied"),
+            (24_810, "trac_r703"),
+        ),
+    ],
+)
+def test_merits_decisions_are_computed_with_trac_beside_them(
+    home, answer_for, question, command, outcomes, trac
+):
+    _, expected, _ = home
+    answer = answer_for(question)
+    year = int(question[-4:])
+    assert answer.command == command
+    assert answer.value == asylum_decisions(expected.decisions["custody"], year, outcomes) > 0
+    assert answer.sources[0].id == COMPUTED_SOURCE
+    assert "(TRAC)" not in answer.title  # the source line says whose figure it is
+    assert (trac[0], trac[1]) in [(d.value, d.source.id) for d in answer.sources_differ]
+
+
 def test_the_release_year_is_partial_and_no_later_year_is_shown():
     def filer(year: int, cases: int) -> dict[str, str]:
         return {
@@ -106,7 +146,10 @@ def test_the_release_year_is_partial_and_no_later_year_is_shown():
             "cases": str(cases),
         }
 
-    tables = {"asylum_filers": [filer(2025, 5), filer(2026, 3), filer(2027, 1)]}
+    tables = {
+        "asylum_filers": [filer(2025, 5), filer(2026, 3), filer(2027, 1)],
+        "asylum_decisions": [],
+    }
     found = {r["period"]: r for r in figure_rows(tables, "2026-04-01")}
     assert sorted(found) == ["FY2025", "FY2026"]  # FY2027 would be a dating error
     assert (found["FY2025"]["value"], found["FY2025"]["flags"]) == ("5", "")

@@ -57,7 +57,7 @@ COMPARISONS = (
         "Asylum decisions on the merits (grants + denials)",
         "cases whose first completion carried an asylum grant or denial",
         ("trac_asylum_merits_decisions",),
-        lambda d: _per_year(d, "asylum_decisions", lambda r: r["outcome"] in ("granted", "denied")),
+        lambda d: _per_year(d, "asylum_decisions", figures.decided_on_the_merits),
         "TRAC counts each grant or denial decision from the extract of its report's date; "
         "immistats counts one asylum decision per case, at the case's first completion only "
         "(decisions after a reopening are not counted), in RMV, DEP, EXC and AOC cases.",
@@ -66,7 +66,7 @@ COMPARISONS = (
         "Asylum grants",
         "cases whose first completion carried an asylum grant (all grant kinds)",
         ("trac_asylum_merits_grants", "asylum_granted_defensive"),
-        lambda d: _per_year(d, "asylum_decisions", lambda r: r["outcome"] == "granted"),
+        lambda d: _per_year(d, "asylum_decisions", figures.granted),
         "DHS counts individuals granted asylum defensively (principal applicants); TRAC counts "
         "grant decisions; immistats counts cases at their first completion. Grant kinds "
         "(full, conditional, stipulated) are all counted as grants here; GRANT WCAT is not.",
@@ -75,7 +75,7 @@ COMPARISONS = (
         "Asylum denials",
         "cases whose first completion carried an asylum denial",
         ("trac_asylum_merits_denials",),
-        lambda d: _per_year(d, "asylum_decisions", lambda r: r["outcome"] == "denied"),
+        lambda d: _per_year(d, "asylum_decisions", figures.denied),
         "TRAC's wording is sometimes 'denied asylum or other relief'; immistats counts the "
         "asylum application's DENY decision only.",
     ),

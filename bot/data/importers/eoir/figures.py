@@ -49,8 +49,24 @@ def closed_without_decision(row: Row) -> bool:
     )
 
 
-# The seed articles' measure. TRAC's merits decisions, grants and denials are compared by
-# `immistats data reconcile eoir` but not served: their commands' titles name TRAC as the source.
+def decided_on_the_merits(row: Row) -> bool:
+    return row["outcome"] in rules.MERITS
+
+
+def granted(row: Row) -> bool:
+    return row["outcome"] == "granted"
+
+
+def denied(row: Row) -> bool:
+    return row["outcome"] == "denied"
+
+
+ONE_PER_CASE = (
+    "one asylum application per case, at the case's first completion, in removal, deportation, "
+    "exclusion and asylum-only cases"
+)
+# The seed articles' measure, and the merits decisions TRAC counts. The commands that answer
+# for these metrics name no source in their titles: the source line says whose figure it is.
 SERIES = (
     Series(
         "trac_asylum_terminated_or_closed",
@@ -58,6 +74,26 @@ SERIES = (
         "asylum filers whose first completion was a termination, dismissal, administrative "
         "closure or other administrative completion, with no asylum grant or denial",
         closed_without_decision,
+    ),
+    Series(
+        "trac_asylum_merits_decisions",
+        "asylum_decisions",
+        f"asylum applications granted or denied by an immigration judge; {ONE_PER_CASE}",
+        decided_on_the_merits,
+    ),
+    Series(
+        "trac_asylum_merits_grants",
+        "asylum_decisions",
+        "asylum applications granted by an immigration judge (every kind of grant; GRANT WCAT, "
+        "withholding under the Convention Against Torture, is not one, as in EOIR's own tables); "
+        f"{ONE_PER_CASE}",
+        granted,
+    ),
+    Series(
+        "trac_asylum_merits_denials",
+        "asylum_decisions",
+        f"asylum applications denied by an immigration judge; {ONE_PER_CASE}",
+        denied,
     ),
 )
 
