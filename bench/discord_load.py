@@ -224,13 +224,18 @@ def worker_cpu(pids: list[int]) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    service = start()
     count = args.servers or args.count
     if args.distinct:
-        questions = distinct_questions(service, count)
+        # Chosen by another service, so the bot's engine has read none of them yet: its kept
+        # readings and series would make the first round's answers second asks.
+        chooser = start()
+        questions = distinct_questions(chooser, count)
+        chooser.close()
     else:
         questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(count)]
     from bot.app.client import create_bot
+
+    service = start()
 
     async with StandInProcess(args.deadline) as standin:
         standin.patch_discord()

@@ -2,15 +2,16 @@
 order, with typos in longer words forgiven. A place is said in one breath, so a breakdown's
 phrase must be matched by neighbouring words."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from bot.engine.catalog import Command, Param
+from bot.engine.choice_index import FUZZY_HAVE, FUZZY_WANT, TYPO_SCORE, ChoiceIndex, build_index
+from bot.engine.lru import Lru
 from bot.engine.textwords import alias_tokens
-
-TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def word_score(want: str, have: str) -> float:
     """Exact for short words and numbers (typos there change the meaning); fuzzy for longer ones."""
     if want == have:
         return 100.0
-    if want.isdigit() or have.isdigit() or len(want) < 5 or len(have) < 4:
+    if want.isdigit() or have.isdigit() or len(want) < FUZZY_WANT or len(have) < FUZZY_HAVE:
         return 0.0
     if want.rstrip("s") == have.rstrip("s"):
         return 98.0
@@ -78,6 +79,31 @@ def match_together(
     return best
 
 
+_indexes: Lru[tuple[int, frozenset[str]], tuple[object, ChoiceIndex]] = Lru(4096)
+
+
+def _index(
+    of: object, phrases: Callable[[], Mapping[str, tuple[str, ...]]], filler: frozenset[str]
+) -> ChoiceIndex:
+    """The index of `of`'s phrases, kept per object and filler words."""
+    key = (id(of), filler)
+    kept = _indexes.get(key)
+    if kept is None or kept[0] is not of:  # an id reused by a new catalog's object
+        kept = (of, build_index(phrases(), lambda p: alias_tokens(p, filler)))
+        _indexes.put(key, kept)
+    return kept[1]
+
+
+def index_of(param: Param, filler: frozenset[str]) -> ChoiceIndex:
+    """A breakdown's phrases, by the value each names."""
+    return _index(param.choices, lambda: param.choices, filler)
+
+
+def aliases_of(command: Command, filler: frozenset[str]) -> ChoiceIndex:
+    """A command's aliases, each its own value."""
+    return _index(command.aliases, lambda: {a: (a,) for a in command.aliases}, filler)
+
+
 def choice_hits(
     param: Param, words: list[str], taken: set[int], filler: frozenset[str]
 ) -> tuple[str, list[int]] | None:
@@ -86,12 +112,10 @@ def choice_hits(
     Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
     """
     best: tuple[int, float, str, list[int]] | None = None
-    for value, phrases in param.choices.items():
-        for phrase in phrases:
-            parts = list(alias_tokens(phrase, filler))
-            found = match_together(parts, words, taken) if parts else None
-            if found and (best is None or (len(parts), found[1]) > best[:2]):
-                best = (len(parts), found[1], value, found[0])
+    for value, parts in index_of(param, filler).candidates(tuple(words)):
+        found = match_together(list(parts), words, taken)
+        if found and (best is None or (len(parts), found[1]) > best[:2]):
+            best = (len(parts), found[1], value, found[0])
     return (best[2], best[3]) if best else None
 
 
@@ -122,9 +146,8 @@ def match_command(command: Command, words: list[str], filler: frozenset[str]) ->
             first_at[param.name] = min(hit[1])
             taken |= set(hit[1]) | said_again(param.choices[hit[0]], words, taken, filler)
     best: tuple[int, float, str, list[int]] | None = None
-    for alias in command.aliases:
-        parts = list(alias_tokens(alias, filler))
-        found = match_phrase(parts, words, taken)
+    for alias, parts in aliases_of(command, filler).candidates(tuple(words)):
+        found = match_phrase(list(parts), words, taken)
         if found and (best is None or (len(parts), found[1]) > (best[0], best[1])):
             best = (len(parts), found[1], alias, found[0])
     if best is None:
