@@ -126,6 +126,15 @@ def test_a_huge_or_hostile_question_is_answered_calmly(engine, built_db):
     assert hashlib.sha256(built_db.read_bytes()).hexdigest() == before
 
 
+def test_a_claim_past_the_characters_read_is_not_judged(engine):
+    """Words and claims are read from the same first 500 characters: a number past them is
+    neither judged nor taken out of a question whose words were cut before it."""
+    padding = " and" * 130  # 520 characters
+    assert engine.ask("Were there over 5 million terminations in 2023?").verdicts
+    late = engine.ask("terminations in 2023" + padding + " over 5 million")
+    assert late.value == 149_305 and not late.verdicts
+
+
 def test_text_reply_shows_figure_sources_and_disagreements(engine):
     text = render_text(engine.ask("pending cases end of FY2019"))
     assert "1,331,286 cases · FY2019 (Oct 2018–Sep 2019)" in text

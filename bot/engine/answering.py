@@ -48,6 +48,7 @@ from bot.engine.selection import (
     time_params,
 )
 from bot.engine.series_cache import SeriesCache
+from bot.engine.textwords import MAX_QUESTION
 from bot.engine.this_year import this_year
 from bot.engine.timewords import LATEST, TimeAsk
 from bot.engine.vocabulary import Vocabulary
@@ -77,7 +78,9 @@ class Engine:
 
     def ask(self, question: str, catalog: Catalog | None = None) -> Answer:
         """Answer a question; `catalog` is a guild's catalog (built-in plus its own commands).
-        A question with a claimed number ("Have 5 million …?") gets a verdict line first."""
+        A question with a claimed number ("Have 5 million …?") gets a verdict line first. Only
+        the first MAX_QUESTION characters are read, for claims as for words."""
+        question = question[:MAX_QUESTION]
         if find_claims(question):
             commands = (catalog or self.catalog).commands
             return check_question(
