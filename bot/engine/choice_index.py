@@ -10,11 +10,9 @@ those words are tried.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-
-from bot.engine.lru import Lru
 
 TYPO_SCORE = 84  # rapidfuzz ratio at or above which a word counts as a typo of another
 FUZZY_WANT, FUZZY_HAVE = 5, 4  # shorter words (and numbers) must be said exactly
@@ -29,15 +27,9 @@ class ChoiceIndex:
     fuzzy: tuple[str, ...]  # the words a typo may stand for (long, not numbers)
     longest: int  # the longest of them: a word over twice as long is no typo of any
     by_stem: Mapping[str, tuple[str, ...]]  # a fuzzy word without its trailing s -> the words
-    _said: Lru[tuple[str, ...], frozenset[str]] = field(
-        default_factory=lambda: Lru(256), compare=False, repr=False
-    )
 
     def said(self, words: tuple[str, ...]) -> frozenset[str]:
         """The phrases' words that one of `words` could be."""
-        return self._said.get_or_make(words, lambda: self._find(words))
-
-    def _find(self, words: tuple[str, ...]) -> frozenset[str]:
         found = {have for have in words if have in self.containing}
         for have in words:
             if have.isdigit() or len(have) < FUZZY_HAVE:
@@ -63,6 +55,7 @@ class ChoiceIndex:
 def build_index(
     choices: Mapping[str, tuple[str, ...]], tokens: Callable[[str], tuple[str, ...]]
 ) -> ChoiceIndex:
+    """`choices` (value -> the phrases that name it) indexed by the words `tokens` gives."""
     phrases = tuple(
         (value, words) for value, said in choices.items() for p in said if (words := tokens(p))
     )
