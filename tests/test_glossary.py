@@ -55,6 +55,11 @@ def test_every_set_source_id_is_in_sources_csv(glossary):
     assert unknown == {}
 
 
+def test_every_shipped_entry_cites_a_source(glossary):
+    """Provenance: /define shows a Source line only when the row names one."""
+    assert [t.term for t in glossary if not t.source_id] == []
+
+
 def test_definitions_are_short_plain_and_neutral(glossary):
     for term in glossary:
         assert 0 < len(term.definition) <= 600, term.term
