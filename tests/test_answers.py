@@ -5,7 +5,7 @@ from datetime import date
 
 from bot.engine.answering import Engine
 from bot.engine.same_months import same_months_change
-from bot.engine.selection import Row
+from bot.engine.selection import Row, missing_notice
 from bot.render.text import JSON_KEYS, answer_json, render_text
 
 
@@ -164,6 +164,17 @@ def test_a_year_outside_the_series_gets_no_figure_and_the_series_span(engine):
     answer = engine.ask("terminations in 1850")
     assert answer.value is None
     assert answer.headline.startswith("No figure for FY1850 in this series; it has FY2014")
+
+
+def test_the_years_a_series_has_are_said_with_its_gaps():
+    def row(year: int) -> Row:
+        return Row(f"FY{year}", 1.0, None, frozenset(), None, None, year, year)
+
+    rows = [row(y) for y in [*range(1960, 2021), 2025]]
+    notice = missing_notice([2023], rows, "fiscal_year")
+    assert notice == "No figure for FY2023 in this series; it has FY1960–FY2020, FY2025."
+    scattered = [row(y) for y in range(1990, 2020, 2)]  # fifteen separate years
+    assert missing_notice([2021], scattered, "fiscal_year").endswith("FY1990, …, FY2018.")
 
 
 def test_a_month_on_a_yearly_series_says_the_substitution_in_the_headline(engine):

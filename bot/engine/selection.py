@@ -201,12 +201,28 @@ def missing_notice(missing: list[int], rows: list[Row], series: str) -> str:
     years = sorted({r.year if series != "month" else r.fiscal_year for r in rows} - {None})
     if not years:
         return f"No figures for {asked}."
-    listed = (
-        ", ".join(f"{prefix}{y}" for y in years)
-        if len(years) <= 8
-        else (f"{prefix}{years[0]}–{prefix}{years[-1]}")
-    )
-    return f"No figure for {asked} in this series; it has {listed}."
+    spans = [
+        f"{prefix}{first}" if first == last else f"{prefix}{first}–{prefix}{last}"
+        for first, last in _runs(years)
+    ]
+    if len(spans) > MAX_SPANS:  # name the ends and say there are gaps
+        spans = [spans[0], "…", spans[-1]]
+    return f"No figure for {asked} in this series; it has {', '.join(spans)}."
+
+
+MAX_SPANS = 6
+
+
+def _runs(years: list[int]) -> list[tuple[int, int]]:
+    """Sorted years as runs of consecutive years: a gap in the middle is said, never hidden in
+    "FY1960–FY2025"."""
+    runs: list[tuple[int, int]] = []
+    for year in years:
+        if runs and year == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
 
 
 def change_against(
