@@ -166,3 +166,18 @@ def test_a_claim_is_never_set_beside_one_side_of_two_administrations(engine):
     answer = engine.ask("Did Biden raise the refugee cap to 62,500 from Trump's 15,000?")
     assert len(answer.verdicts) == 2
     assert all("not set beside one of them" in v for v in answer.verdicts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Were over 300,000 Venezuelans encountered at the border in 2023?",
+        "Did encounters of Venezuelans go from 50,000 in 2021 to 300,000 in 2023?",
+    ],
+)
+def test_the_verdict_names_the_breakdown_its_figure_is_for(engine, question):
+    """334,914 is Venezuelans' encounters, not all encounters: the verdict line, read first and
+    alone, must say so as the headline does."""
+    answer = engine.ask(question)
+    assert answer.verdicts
+    assert all("citizenship: Venezuela" in verdict for verdict in answer.verdicts)

@@ -136,7 +136,7 @@ def check_question(
     if answer.value is not None and (answer.time.kind == "compare" or "ranges" in answer.params):
         answer.verdicts += compared_verdicts(claims, answer)
         return answer
-    what = answer.period and f"{answer.title or answer.unit}, {answer.period}"
+    what = answer.period and ", ".join([answer.title or answer.unit, *answer.chosen, answer.period])
     for claim in claims:
         comparable = claim.percent == (answer.unit in PERCENT_UNITS)
         data, data_text, about = answer.value, answer.value_text, what or "what was asked"
@@ -171,7 +171,7 @@ def compared_verdicts(claims: list[Claim], answer: Answer) -> list[str]:
     verdicts = []
     for claim, year in zip(claims, years, strict=True):
         point = compared[year]
-        what = f"{answer.title}, {point.label}"
+        what = ", ".join([answer.title, *answer.chosen, point.label])
         shown = format_value(point.value, answer.unit)
         comparable = claim.percent == (answer.unit in PERCENT_UNITS)
         verdicts.append(verdict_line(claim, point.value if comparable else None, shown, what))

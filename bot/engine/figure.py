@@ -77,11 +77,13 @@ def fill_figure(
     values = {"value": answer.value_text, "period": said, "unit": command.unit}
     values |= {k: choice_text(command.param(k), v) for k, v in answer.sql_params.items()}
     answer.headline = _fill(command.headline, values)
-    unstated = [
-        f"{name.replace('_', ' ')}: {choice_text(command.param(name), v)}"
+    chosen = {
+        name: f"{name.replace('_', ' ')}: {choice_text(command.param(name), v)}"
         for name, v in answer.sql_params.items()
-        if v != "all" and "{" + name + "}" not in command.headline
-    ]
+        if v != "all"
+    }
+    answer.chosen = list(chosen.values())
+    unstated = [said for name, said in chosen.items() if "{" + name + "}" not in command.headline]
     if unstated:
         answer.headline += f" — {'; '.join(unstated)}"
     if len(selected) > 1 and command.aggregate == "sum" and time.kind != "compare":
