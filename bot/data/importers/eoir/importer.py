@@ -52,7 +52,7 @@ def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[
             # NUL bytes of a folder's files are counted beside DuckDB's read (it frees the GIL).
             with ThreadPoolExecutor(max_workers=1) as pool:
                 zeros = pool.map(lambda table: count_nul_bytes(table, report), core)
-                results, counts = aggregate.compute(workdir, *core, decoders)
+                results, counts = aggregate.compute(workdir, *core, decoders, released.isoformat())
                 nul_bytes = dict(zip(CORE_TABLES, zeros, strict=True))
     record = _record(source, release, released.isoformat(), rule, counts, nul_bytes)
     files = tables.outputs(results, decoders, released.isoformat(), record)

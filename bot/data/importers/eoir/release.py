@@ -4,7 +4,7 @@ memory stays flat whatever the table's size.
 
 The release's defects are left for DuckDB's reader to meet (aggregate.py counts them): tab
 delimiters in .csv files, Latin-1 text, rows with too many or too few fields. NUL bytes are
-counted here at C speed, in the pass that unpacks a zip member or beside DuckDB's read of a folder.
+counted here by numpy, in the pass that unpacks a zip member or beside DuckDB's read of a folder.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
+
+import numpy as np
 
 from bot.data.importers.common import FetchError, ImportFailed
 from bot.data.importers.fetch import USER_AGENT, file_name, is_url
@@ -201,24 +203,31 @@ def table_file(release: Release, table: str, workdir: Path, report: Report) -> S
         with open(target, "wb") as out:
             out.write(header)
             while chunk := source.read(CHUNK_BYTES):
-                zeros += chunk.count(b"\0")
+                zeros += nul_bytes(chunk)
                 out.write(chunk)
                 progress.advance(len(chunk))
         progress.done()
     return SourceTable(table, target, columns, size, zeros)
 
 
+def nul_bytes(chunk: bytes | bytearray | memoryview) -> int:
+    """NUL bytes in a chunk, counted by numpy's vectorised loop (several times faster than
+    bytes.count, and outside the GIL, so beside DuckDB's read it costs little)."""
+    return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 0))
+
+
 def count_nul_bytes(table: SourceTable, report: Report) -> int:
-    """NUL bytes in a file of an unpacked release, counted at C speed (DuckDB keeps them inside
-    values, and the importer strips them from the codes it reads; this says how many there were)."""
+    """NUL bytes in a file of an unpacked release (DuckDB keeps them inside values, and the
+    importer strips them from the codes it reads; this says how many there were)."""
     if table.nul_bytes is not None:
         return table.nul_bytes
     progress = Progress(table.name, table.bytes_read, report)
     zeros = 0
+    buffer = bytearray(CHUNK_BYTES)
     with open(table.path, "rb", buffering=0) as source:
-        while chunk := source.read(CHUNK_BYTES):
-            zeros += chunk.count(b"\0")
-            progress.advance(len(chunk))
+        while size := source.readinto(buffer):
+            zeros += nul_bytes(memoryview(buffer)[:size])
+            progress.advance(size)
     progress.done()
     return zeros
 

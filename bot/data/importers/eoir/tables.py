@@ -12,8 +12,8 @@ import gzip
 import io
 import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from bot.data.importers.eoir.lookups import Lookups
@@ -31,24 +31,35 @@ NOT_RECORDED = "not recorded"
 
 @dataclass(frozen=True)
 class Output:
-    """One file for data/: its name, header and rows."""
+    """One file for data/: its name, its CSV text (header first), how many rows follow it, and
+    its bytes as written (compressed once: the report compares them, then they are written)."""
 
     name: str
-    header: tuple[str, ...]
-    rows: list[tuple]
+    text: bytes
+    rows: int
+    content: bytes
 
-    def data(self) -> bytes:
-        return self._bytes
+    @staticmethod
+    def of_text(name: str, text: bytes, rows: int) -> Output:
+        compressed = name.endswith(".gz")
+        content = gzip.compress(text, compresslevel=9, mtime=0) if compressed else text
+        return Output(name, text, rows, content)
 
-    @cached_property
-    def _bytes(self) -> bytes:
-        """Written and compressed once: the report compares them, then they are written."""
+    @staticmethod
+    def of_rows(name: str, header: tuple[str, ...], rows: list[tuple]) -> Output:
+        """A small table written by Python's csv module (DuckDB writes the breakdowns' CSV the
+        same way)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows(self.rows)
-        raw = buffer.getvalue().encode("utf-8")
-        return gzip.compress(raw, compresslevel=9, mtime=0) if self.name.endswith(".gz") else raw
+        writer.writerow(header)
+        writer.writerows(rows)
+        return Output.of_text(name, buffer.getvalue().encode("utf-8"), len(rows))
+
+    def data(self) -> bytes:
+        return self.content
+
+    def records(self) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(self.text.decode("utf-8"))))
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,8 @@ class Merged:
         return self.content
 
 
-def _names(lookups: Lookups, dimension: str) -> dict[str, str]:
+def names(lookups: Lookups, dimension: str) -> dict[str, str]:
+    """The release's own names of a breakdown's codes."""
     return {
         "nationality": lookups.nationalities,
         "court": lookups.courts,
@@ -78,23 +90,20 @@ def name_of(code: str, names: dict[str, str]) -> str:
 
 
 def outputs(
-    results: dict[str, list[tuple]], lookups: Lookups, release: str, record: list[tuple[str, str]]
+    results: dict[str, tuple[bytes, int]],
+    lookups: Lookups,
+    release: str,
+    record: list[tuple[str, str]],
 ) -> list[Output]:
-    """The nine breakdown tables, the decoders and the release record, ready to write."""
-    files = []
-    for key, rows in sorted(results.items()):
-        measure, dimension = key.split("_by_")
-        names = _names(lookups, dimension)
-        header = (
-            "release",
-            "fiscal_year",
-            f"{dimension}_code",
-            dimension,
-            *GROUPS[measure],
-            "cases",
+    """The nine breakdown tables (CSV text from DuckDB), the decoders and the release record,
+    ready to write; compressed in parallel (zlib works outside the GIL)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        files = list(
+            pool.map(
+                lambda item: Output.of_text(f"{PREFIX}{item[0]}.csv.gz", *item[1]),
+                sorted(results.items()),
+            )
         )
-        body = [(release, fy, code, name_of(code, names), *rest) for fy, code, *rest in rows]
-        files.append(Output(f"{PREFIX}{key}.csv.gz", header, body))
     decoders = sorted(
         [("APPL_DEC", "", code, text) for code, text in lookups.application_decisions.items()]
         + [
@@ -103,13 +112,13 @@ def outputs(
         ]
     )
     files.append(
-        Output(
+        Output.of_rows(
             DECODERS_FILE,
             ("release", "field", "case_type", "code", "description"),
             [(release, *row) for row in decoders],
         )
     )
-    files.append(Output(RELEASE_FILE, ("item", "value"), record))
+    files.append(Output.of_rows(RELEASE_FILE, ("item", "value"), record))
     return files
 
 
@@ -130,7 +139,7 @@ def changes(files: list[Output | Merged], data_dir: Path) -> list[str]:
         path = data_dir / output.name
         new = output.data()
         if not path.exists():
-            lines.append(f"{output.name}: new file, {len(output.rows):,} rows")
+            lines.append(f"{output.name}: new file, {output.rows:,} rows")
             continue
         old = path.read_bytes()
         if old == new:
@@ -153,9 +162,7 @@ def changes(files: list[Output | Merged], data_dir: Path) -> list[str]:
 def by_measure(files: list[Output]) -> dict[str, list[dict[str, str]]]:
     """Each measure's rows as text, from its by-custody table (each case in one row)."""
     return {
-        output.name.removeprefix(PREFIX).split("_by_")[0]: [
-            dict(zip(output.header, map(str, row), strict=True)) for row in output.rows
-        ]
+        output.name.removeprefix(PREFIX).split("_by_")[0]: output.records()
         for output in files
         if output.name.endswith("_by_custody.csv.gz")
     }
