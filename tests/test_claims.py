@@ -19,7 +19,7 @@ NEUTRAL_BANNED = ("false", "lie", "wrong", "misleading", "true")
         ("a backlog of 3.5 million", 3_500_000, 50_000, "exact"),
         ("350,000 asylum cases closed", 350_000, 5_000, "exact"),
         ("over 2 million encounters", 2_000_000, 500_000, "above"),
-        ("nearly 90% pass", 90, 5, "below"),  # trailing zeros are rounding: 85–95
+        ("nearly 90% pass", 90, 5, "near"),  # trailing zeros are rounding: 85–95
         ("9.5m encounters", 9_500_000, 50_000, "exact"),
     ],
 )
@@ -43,6 +43,28 @@ def test_the_verdict_allows_the_claims_rounding_and_direction():
     (over,) = find_claims("over 2 million")
     assert verdict(over, 2_900_000) == "consistent" and verdict(over, 1_400_000) == "lower"
     assert verdict(about, None) == "not in the data"
+
+
+@pytest.mark.parametrize(
+    ("claim", "data", "result"),
+    [
+        ("over 1 million", 967_400, "lower"),  # a round bound is a threshold, met or not
+        ("more than a million", 705_752, "lower"),
+        ("over 2 million", 1_600_000, "lower"),
+        ("over 3 million", 3_884_956, "consistent"),
+        ("over 302,000", 301_981, "consistent"),  # may be 301,981 rounded: half a thousand
+        ("over 302,000", 301_400, "lower"),
+        ("under 300,000", 300_400, "higher"),
+        ("under 305,000", 305_400, "consistent"),
+        ("fewer than 2 million", 100, "consistent"),  # a bare bound says nothing more
+        ("nearly 2 million", 100, "lower"),  # "nearly" is close to it
+        ("nearly 2 million", 1_700_000, "consistent"),
+        ("almost 1 million", 1_010_000, "higher"),  # and not above it
+    ],
+)
+def test_a_bound_is_a_threshold_and_nearly_is_close_below(claim, data, result):
+    (read,) = find_claims(claim)
+    assert verdict(read, data) == result
 
 
 def test_a_question_with_a_number_gets_a_verdict_line_first(engine):

@@ -16,8 +16,9 @@ from bot.engine.periods import parse_period
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 ABOVE = ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding")
-BELOW = ("less than", "fewer than", "under", "below", "nearly", "almost", "just under", "up to")
-_QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW), key=len, reverse=True))
+BELOW = ("less than", "fewer than", "under", "below", "up to")
+NEAR = ("nearly", "almost", "just under")  # close to the number, and not above it
+_QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW + NEAR), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"(?:\b(?P<by>by)\s+)?(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
     r"(?:(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -36,7 +37,8 @@ class Claim:
     text: str  # as written: "over 2 million"
     value: float
     precision: float  # half a unit of the last written digit: "5 million" -> 500,000
-    direction: str  # exact | above | below
+    direction: str  # exact | above | below | near
+    significant: int  # digits written before the trailing zeros: "2.4 million" 2, "1 million" 1
     percent: bool
     change: bool  # "grew by 1 million": compared with the change, not the level
     span: tuple[int, int]
@@ -58,13 +60,29 @@ def find_claims(text: str) -> list[Claim]:
             continue
         value = float(plain) * SCALES.get(scale, 1)
         qualifier = (match.group("qualifier") or "").lower()
-        direction = "above" if qualifier in ABOVE else "below" if qualifier in BELOW else "exact"
+        direction = (
+            "above"
+            if qualifier in ABOVE
+            else "below"
+            if qualifier in BELOW
+            else "near"
+            if qualifier in NEAR
+            else "exact"
+        )
         number = "digits" if match.group("digits") else "article"
         start = match.start("qualifier") if qualifier else match.start(number)
         precision = _precision(plain, scale)
         change = bool(match.group("by"))
+        significant = len(plain.replace(".", "").strip("0")) or 1
         claim = Claim(
-            text[start : match.end()], value, precision, direction, percent, change, match.span()
+            text[start : match.end()],
+            value,
+            precision,
+            direction,
+            significant,
+            percent,
+            change,
+            match.span(),
         )
         found.append(claim)
     return found
@@ -79,14 +97,22 @@ def without_claims(text: str, claims: list[Claim]) -> str:
 
 def verdict(claim: Claim, data: float | None) -> str:
     """consistent | higher | lower | not in the data — how the data's figure compares with the
-    claimed one, allowing the claim its own rounding."""
+    claimed one, allowing the claim its own rounding.
+
+    A number said as a bound ("over 2 million", "under 300,000") is a threshold: it is met or
+    not. Only a bound written with more than one significant digit ("over 302,000") may be a
+    figure rounded to it, and gets half a unit of its last digit; "over 1 million" is not met
+    by 967,400. "nearly"/"almost" a number is close below it: within its rounding, not above."""
     if data is None:
         return "not in the data"
     low, high = claim.value - claim.precision, claim.value + claim.precision
+    slack = claim.precision if claim.significant > 1 else 0.0
     if claim.direction == "above":
-        return "consistent" if data >= low else "lower"
+        return "consistent" if data >= claim.value - slack else "lower"
     if claim.direction == "below":
-        return "consistent" if data <= high else "higher"
+        return "consistent" if data <= claim.value + slack else "higher"
+    if claim.direction == "near":
+        high = claim.value + slack
     if low <= data <= high:
         return "consistent"
     return "higher" if data > high else "lower"
