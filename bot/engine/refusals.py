@@ -123,7 +123,7 @@ def _reason(block: Block, command: Command, catalog: Catalog) -> str:
         others = [c for c in catalog if c is not command]
         if any(_says(c, block.phrase) or _says(c, block.meaning) for c in others):
             return f"“{subject}” does not count {block.meaning}; another command does (below)."
-        return f"I have no figures on {block.meaning}."
+        return f"I have no figures on {block.meaning.removesuffix('.')}."
     if block.kind == "time":
         if block.meaning.startswith("“"):
             return block.meaning + "."
