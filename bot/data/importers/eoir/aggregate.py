@@ -115,15 +115,10 @@ def read_table(
     return found
 
 
-def read_tables(
-    con: duckdb.DuckDBPyConnection,
-    proceedings: SourceTable,
-    applications: SourceTable,
-    lookups: Lookups,
-    counts: Counts,
+def read_proceedings_table(
+    con: duckdb.DuckDBPyConnection, table: SourceTable, lookups: Lookups, counts: Counts
 ) -> None:
-    counts.shapes[proceedings.name] = read_table(con, proceedings, "proceedings", lookups)
-    counts.shapes[applications.name] = read_table(con, applications, "applications", lookups)
+    counts.shapes[table.name] = read_table(con, table, "proceedings", lookups)
     bad = dict(
         con.execute(
             f"SELECT key, rows FROM proceedings WHERE key IN ({BAD_DATE}, {BAD_ID})"
@@ -167,6 +162,7 @@ def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
                 AS fiscal_year
         FROM c JOIN outcome_map m USING (outcome_codes) JOIN places b USING (place)"""
     )
+    con.execute("DROP TABLE proceedings")  # its texts, no longer needed, would hold memory
 
 
 def asylum(con: duckdb.DuckDBPyConnection) -> None:
@@ -207,8 +203,9 @@ def compute(
     counts = Counts()
     con = connect(workdir)
     try:
-        read_tables(con, proceedings, applications, lookups, counts)
+        read_proceedings_table(con, proceedings, lookups, counts)
         endings(con, lookups)
+        counts.shapes[applications.name] = read_table(con, applications, "applications", lookups)
         asylum(con)
         counts.undecoded = breakdowns.undecoded(con)
         return breakdowns.tables_as_csv(con, lookups, release, workdir), counts

@@ -76,11 +76,10 @@ def read_proceedings(
     con.execute(
         f"""CREATE OR REPLACE TABLE proceedings AS
         WITH p AS (
-            SELECT {shape(table)} AS shape,
-                TRY_CAST("IDNPROCEEDING" AS BIGINT) AS idp, TRY_CAST("IDNCASE" AS BIGINT) AS idc,
-                "CASE_TYPE" AS written_type, "DEC_CODE" AS dec_code, "OTHER_COMP" AS other_comp,
-                "NAT" AS nat, "BASE_CITY_CODE" AS court, "CUSTODY" AS custody,
-                "COMP_DATE" AS comp, "{table.columns[0]}" AS first_field
+            SELECT {shape(table)} AS shape, "IDNPROCEEDING" AS written_proceeding,
+                "IDNCASE" AS written_case, "CASE_TYPE" AS written_type, "DEC_CODE" AS dec_code,
+                "OTHER_COMP" AS other_comp, "NAT" AS nat, "BASE_CITY_CODE" AS court,
+                "CUSTODY" AS custody, "COMP_DATE" AS comp, "{table.columns[0]}" AS first_field
             FROM {source}
         ), s AS (
             -- the case type of a row of the right width with a completion date, if in scope
@@ -89,7 +88,12 @@ def read_proceedings(
                 WHEN {normal_sql("written_type")} IN ({scope}) THEN {normal_sql("written_type")}
             END AS case_type FROM p
         ), d AS (
-            SELECT *, CASE WHEN case_type IS NOT NULL THEN {date} END AS comp_date FROM s
+            -- dates and ids are read for those rows only
+            SELECT *, CASE WHEN case_type IS NOT NULL THEN {date} END AS comp_date,
+                CASE WHEN case_type IS NOT NULL THEN TRY_CAST(written_proceeding AS BIGINT)
+                    END AS idp,
+                CASE WHEN case_type IS NOT NULL THEN TRY_CAST(written_case AS BIGINT) END AS idc
+            FROM s
         ), k AS (
             SELECT *, CASE WHEN shape IS NOT NULL THEN shape
                 WHEN case_type IS NULL THEN {NOT_COUNTED}
@@ -126,26 +130,33 @@ def read_applications(
     con.execute(
         f"""CREATE OR REPLACE TABLE applications AS
         WITH a AS (
-            SELECT {shape(table)} AS shape,
-                TRY_CAST("IDNPROCEEDINGAPPLN" AS BIGINT) AS ida,
-                TRY_CAST("IDNPROCEEDING" AS BIGINT) AS idp, TRY_CAST("IDNCASE" AS BIGINT) AS idc,
-                "APPL_CODE" AS appl_code, "APPL_DEC" AS decision,
+            SELECT {shape(table)} AS shape, "APPL_CODE" AS appl_code, "APPL_DEC" AS decision,
+                "IDNPROCEEDINGAPPLN" AS written_application,
+                "IDNPROCEEDING" AS written_proceeding, "IDNCASE" AS written_case,
                 "{table.columns[0]}" AS first_field
             FROM {source}
-        ), k AS (
+        ), s AS (
             -- a code shorter than {len(asylum)} bytes cannot normalise to '{asylum}'
-            SELECT *, CASE WHEN shape IS NOT NULL THEN shape
-                WHEN NOT CASE WHEN appl_code = '{asylum}' THEN true
+            SELECT *, shape IS NULL AND CASE WHEN appl_code = '{asylum}' THEN true
                     WHEN strlen(appl_code) < {len(asylum)} THEN false
-                    ELSE {normal_sql("appl_code")} = '{asylum}' END THEN {NOT_COUNTED}
+                    ELSE {normal_sql("appl_code")} = '{asylum}' END AS asylum
+            FROM a
+        ), i AS (
+            -- ids are read for asylum applications only
+            SELECT *, CASE WHEN asylum THEN TRY_CAST(written_application AS BIGINT) END AS ida,
+                CASE WHEN asylum THEN TRY_CAST(written_proceeding AS BIGINT) END AS idp
+            FROM s
+        ), k AS (
+            SELECT *, CASE WHEN shape IS NOT NULL THEN shape WHEN NOT asylum THEN {NOT_COUNTED}
                 WHEN idp IS NULL OR idp < 0 OR ida IS NULL OR ida < 0
                     OR ida >= {ORDER_FACTOR} THEN {NOT_COUNTED}
                 ELSE idp END AS key
-            FROM a
+            FROM i
         ), r AS (
             SELECT *, CASE WHEN key >= 0 THEN CASE decision {plain} END END AS plain_rank FROM k
         ), c AS (
-            SELECT key, shape, first_field, CASE WHEN key >= 0 THEN idc END AS idncase,
+            SELECT key, shape, first_field,
+                CASE WHEN key >= 0 THEN TRY_CAST(written_case AS BIGINT) END AS idncase,
                 CASE WHEN key < 0 THEN NULL WHEN plain_rank IS NOT NULL THEN decision
                     ELSE {normal_sql("decision")} END AS code,
                 CASE WHEN key >= 0 THEN coalesce(plain_rank,

@@ -42,7 +42,7 @@ class Output:
     @staticmethod
     def of_text(name: str, text: bytes, rows: int) -> Output:
         compressed = name.endswith(".gz")
-        content = gzip.compress(text, compresslevel=9, mtime=0) if compressed else text
+        content = gzip.compress(text, compresslevel=6, mtime=0) if compressed else text
         return Output(name, text, rows, content)
 
     @staticmethod
@@ -122,11 +122,15 @@ def outputs(
     return files
 
 
+def _text(name: str, data: bytes) -> bytes:
+    """A file's CSV text (the same text compressed otherwise is the same table)."""
+    return gzip.decompress(data) if name.endswith(".gz") else data
+
+
 def yearly_totals(name: str, data: bytes) -> Counter:
     """Cases per fiscal year of one table (any breakdown: each case is in one row group)."""
-    raw = gzip.decompress(data) if name.endswith(".gz") else data
     totals: Counter = Counter()
-    for row in csv.DictReader(io.StringIO(raw.decode("utf-8"))):
+    for row in csv.DictReader(io.StringIO(_text(name, data).decode("utf-8"))):
         if "cases" in row:
             totals[int(row["fiscal_year"])] += int(row["cases"])
     return totals
@@ -142,7 +146,7 @@ def changes(files: list[Output | Merged], data_dir: Path) -> list[str]:
             lines.append(f"{output.name}: new file, {output.rows:,} rows")
             continue
         old = path.read_bytes()
-        if old == new:
+        if old == new or (isinstance(output, Output) and _text(output.name, old) == output.text):
             lines.append(f"{output.name}: unchanged")
             continue
         if isinstance(output, Merged):
