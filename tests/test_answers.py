@@ -175,6 +175,8 @@ def test_the_years_a_series_has_are_said_with_its_gaps():
     assert notice == "No figure for FY2023 in this series; it has FY1960–FY2020, FY2025."
     scattered = [row(y) for y in range(1990, 2020, 2)]  # fifteen separate years
     assert missing_notice([2021], scattered, "fiscal_year").endswith("FY1990, …, FY2018.")
+    decade = missing_notice(list(range(1980, 1990)), rows, "fiscal_year")
+    assert decade.startswith("No figure for FY1980–FY1989 in this series")
 
 
 def test_a_month_on_a_yearly_series_says_the_substitution_in_the_headline(engine):

@@ -158,6 +158,18 @@ def test_per_day_is_derived_with_its_arithmetic_shown(engine):
     assert answer.change is None
 
 
+def test_a_year_of_a_span_is_its_yearly_average_and_of_one_year_that_year(engine):
+    decade = engine.ask("deportations a year in the 1990s")
+    total = engine.ask("deportations 1990 to 1999").value
+    assert decade.value == round(total / 10, 1) and "÷ 10 years" in decade.headline
+    assert (
+        engine.ask("green cards issued annually 2019").value == engine.ask("green cards 2019").value
+    )
+    # a stock "grows by … a year": the change over one year, not an average of the stock
+    grows = engine.ask("Does the immigrant population grow by 1.25 million a year?")
+    assert grows.verdicts and "the change from" in grows.verdicts[0]
+
+
 def test_an_average_of_a_stock_or_a_partial_year_is_refused(engine):
     assert "has no meaning" in engine.ask("backlog per day 2023").headline
     assert "partial period" in engine.ask("terminations per day 2024").headline

@@ -33,6 +33,12 @@ from bot.engine.timewords import read_time
         ("immigration court backlog", "none", ()),
         ("350,000 asylum cases closed", "none", ()),
         ("title 42 expulsions", "none", ()),
+        ("border apprehensions in the 1990s", "range", tuple(range(1990, 2000))),
+        ("deportations in the 2000s", "range", tuple(range(2000, 2010))),
+        ("green cards in the 90s", "range", tuple(range(1990, 2000))),
+        ("green cards in the '90s", "range", tuple(range(1990, 2000))),
+        ("deportations since the 1990s", "since", (1990,)),
+        ("migrants in their 20s", "none", ()),  # an age, not a decade
     ],
 )
 def test_read_time(text, kind, years):
@@ -53,3 +59,8 @@ def test_a_named_month_is_read_as_a_calendar_month():
 
 def test_years_outside_1900_2100_are_not_years():
     assert read_time("encounters 3000").kind == "none"
+
+
+def test_two_decades_are_said_not_read():
+    time = read_time("deportations in the 1990s vs the 2010s")
+    assert time.kind == "none" and time.unread == "a comparison of decades"

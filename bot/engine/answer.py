@@ -56,7 +56,8 @@ class Answer:
     command: str | None = None
     title: str = ""
     params: dict[str, object] = field(default_factory=dict)
-    chosen: list[str] = field(default_factory=list)  # "citizenship: Venezuela": every filter
+    chosen: list[str] = field(default_factory=list)  # what qualifies the figure: every filter
+    # ("citizenship: Venezuela") and arithmetic asked of it ("average per year")
     time: TimeAsk = field(default_factory=lambda: TimeAsk("none"))  # the period as asked
     period: str = ""  # "FY2023 (Oct 2022–Sep 2023)"
     value: float | None = None

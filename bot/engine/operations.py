@@ -23,9 +23,11 @@ def average(answer: Answer, operation: str, aggregate: str) -> str | None:
     per = AVERAGES[operation]
     if answer.value is None:
         return None
+    chosen = [p for p in answer.series if p.highlight]
+    if len(chosen) == 1 and _length(chosen[0], per) == 1:  # "a year" of one year: it is that
+        return None
     if answer.unit in PERCENT_UNITS or aggregate != "sum":
         return f"An average per {per} of “{answer.title}” has no meaning: it is not a count that adds up over time."
-    chosen = [p for p in answer.series if p.highlight]
     if any(p.partial for p in chosen):
         return f"An average per {per} over a partial period is not computed here."
     units = [_length(p, per) for p in chosen]
@@ -44,6 +46,7 @@ def average(answer: Answer, operation: str, aggregate: str) -> str | None:
         0, f"Derived by immistats: {total_text} {answer.unit} ÷ {plural} = {answer.value_text}."
     )
     answer.interpretation += f" · average per {per}"
+    answer.chosen.append(f"average per {per}")
     answer.change = None  # a change line compares totals, not averages
     return None
 

@@ -197,17 +197,21 @@ def missing_years(rows: list[Row], time: TimeAsk, series: str) -> list[int]:
 
 def missing_notice(missing: list[int], rows: list[Row], series: str) -> str:
     prefix = "CY" if series == "calendar_year" else "FY"
-    asked = ", ".join(f"{prefix}{y}" for y in missing)
+    asked = ", ".join(_spans(prefix, sorted(missing)))
     years = sorted({r.year if series != "month" else r.fiscal_year for r in rows} - {None})
     if not years:
         return f"No figures for {asked}."
-    spans = [
-        f"{prefix}{first}" if first == last else f"{prefix}{first}–{prefix}{last}"
-        for first, last in _runs(years)
-    ]
+    spans = _spans(prefix, years)
     if len(spans) > MAX_SPANS:  # name the ends and say there are gaps
         spans = [spans[0], "…", spans[-1]]
     return f"No figure for {asked} in this series; it has {', '.join(spans)}."
+
+
+def _spans(prefix: str, years: list[int]) -> list[str]:
+    return [
+        f"{prefix}{first}" if first == last else f"{prefix}{first}–{prefix}{last}"
+        for first, last in _runs(years)
+    ]
 
 
 MAX_SPANS = 6

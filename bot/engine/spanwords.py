@@ -1,5 +1,6 @@
 """Spans of months in the words people use: "since March 2020", "February 2021 to April 2024",
-"since Biden took office", "Biden's first three years", "calendar year 2023", "last 3 years".
+"since Biden took office", "Biden's first three years", "calendar year 2023", "last 3 years",
+"the 1990s" (its ten years, as "1990 to 1999" is read).
 
 A span of months is answered by summing a monthly series (never by widening to fiscal years); a
 yearly series answers an administration's span in fiscal years with the caveat, and refuses a span
@@ -51,6 +52,9 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}})\b|\b(\d{{4}}
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|and)\s*$")
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:the\s+(?:start|beginning)\s+of\s+)?$")
 _CALENDAR = re.compile(r"\b(?:calendar\s+year|cy)\s*'?(\d{4})\b")
+# "the 1990s", "1990s", "the '90s", "the 90s": a bare "90s" is an age as often as a decade.
+_DECADE = re.compile(r"\b(?:the\s+)?(1[89]\d0|20\d0)'?s\b|(?:\bthe\s+'?|')(\d0)'?s\b")
+_SINCE_DECADE = re.compile(r"\b(?:since|after)\s+$")
 _LAST_N = re.compile(r"\b(?:last|past)\s+(\d+|" + "|".join(NUMBERS) + r")\s+(?:fiscal\s+)?years\b")
 _TOOK_OFFICE = re.compile(
     r"\bsince\s+(?:president\s+)?(biden|obama|bush|trump)\s+(?:took|take|came\s+into|entered)\s+"
@@ -110,6 +114,11 @@ def read_span(text: str) -> Span | None:
     if match := _CALENDAR.search(text):
         year = int(match.group(1))
         return Span("range", f"{year}-01", f"{year}-12", (year,), match.span(), calendar=True)
+    if len(found := decades(text)) == 1:
+        first, (start, end) = found[0]
+        if since := _SINCE_DECADE.search(text[max(0, start - 12) : start]):
+            return Span("since", None, None, (first,), (max(0, start - 12) + since.start(), end))
+        return Span("range", None, None, tuple(range(first, first + 10)), (start, end))
     if match := _LAST_N.search(text):
         return Span("last", None, None, (), match.span(), count=_number(match.group(1)))
     pairs = month_years(text)
@@ -126,6 +135,19 @@ def read_span(text: str) -> Span | None:
             begin = max(0, start - 30) + since.start() if since else start
             return Span("since", month, None, (fiscal_year_of(month),), (begin, end))
     return None
+
+
+def decades(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """Each decade named, as its first year, with where it was said."""
+    found = []
+    for match in _DECADE.finditer(text):
+        if match.group(1):
+            first = int(match.group(1))
+        else:
+            two = int(match.group(2))
+            first = (2000 if two <= 20 else 1900) + two  # "the '00s" to "the '20s" are this century
+        found.append((first, match.span()))
+    return found
 
 
 def _number(word: str) -> int:

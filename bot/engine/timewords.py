@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.engine.periods import fiscal_year_of
-from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, month_years, read_span
+from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, decades, month_years, read_span
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
 # inaugurations (a term starts in January, four months into a fiscal year).
@@ -230,6 +230,8 @@ def _unread(text: str) -> str | None:
         return "the second Trump administration (from 20 January 2025), month by month"
     if len(month_years(text)) > 1:
         return "a comparison of months"
+    if len(decades(text)) > 1:
+        return "a comparison of decades"
     months = [w for w in re.findall(r"[a-z]+", text) if w in MONTHS and w != "may"]
     if len(months) > 1:
         return "a comparison of months"
