@@ -22,6 +22,8 @@ REFUSED = [
     ("what percent of deportations were in 2023", "no part was named"),
     ("which country gets the most green cards", "cannot be ranked"),
     ("backlog per day 2023", "has no meaning"),
+    ("migrants in their 20s", "can't place the number “20s”"),
+    ("encounters in the 3rd quarter of 2023", "can't place the number “3rd”"),
     ("encounters in Cochise County 2023", "not broken down by county"),
     ("How many people crossed the Channel in 2022?", "I only have U.S. figures"),
     ("deportations trump vs biden 2019", "a comparison of two administrations"),

@@ -254,8 +254,9 @@ def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
 
 
 def _number(word: str) -> bool:
-    """A number the period reader did not take: a claim's figure, a count, an unread date."""
-    return bool(re.fullmatch(r"\d[\d.,]*%?", word))
+    """A number the period reader did not take: a claim's figure, a count, an unread date, an
+    age ("in their 20s"), an ordinal ("the 3rd")."""
+    return bool(re.fullmatch(r"\d[\d.,]*(?:%|'?s|st|nd|rd|th)?", word))
 
 
 def _unserved(
