@@ -67,3 +67,18 @@ async def logged_in(standin):
     yield login
     for bot in reversed(bots):
         await bot.close()
+
+
+@pytest.fixture
+def state_path(tmp_path) -> Path:
+    """Where the test's bot keeps its state database (a test may open it to look)."""
+    return tmp_path / "state.db"
+
+
+@pytest.fixture
+async def bot(service, logged_in, state_path):
+    """The bot as `immistats serve` makes it, on the session's real database, logged in to the
+    stand-in. Tests that need another bot (a tiny one, or one that always defers) override it."""
+    from bot.app.client import create_bot
+
+    return await logged_in(create_bot(service, state_path=state_path))

@@ -3,7 +3,6 @@ words, from the CLI, /check and the "Check the numbers" message command."""
 
 import pytest
 
-from bot.app.client import create_bot
 from bot.cli import main
 from bot.engine.claims import find_claims, verdict, without_claims
 from tests.standin import CHANNEL_MESSAGE, USER_ID, slash_payload
@@ -105,11 +104,6 @@ def test_the_cli_says_when_there_is_no_number(capsys, built_db, monkeypatch):
     monkeypatch.setenv("IMMISTATS_DB", str(built_db))
     assert main(["check", "encounters went up"]) == 2
     assert "No number to check" in capsys.readouterr().err
-
-
-@pytest.fixture
-async def bot(service, logged_in):
-    return await logged_in(create_bot(service))
 
 
 async def test_check_on_discord_puts_the_verdict_first(standin, bot):

@@ -209,13 +209,6 @@ def test_cli_coverage_prints_the_list_and_the_csv(capsys):
     assert main(["coverage", "no such topic at all"]) == 2
 
 
-@pytest.fixture
-async def bot(service, logged_in):
-    from bot.app.client import create_bot
-
-    return await logged_in(create_bot(service))
-
-
 async def test_slash_coverage_shows_a_page_and_attaches_the_whole_table(standin, bot):
     from tests.standin import slash_payload
 

@@ -20,7 +20,7 @@ import pytest
 from discord import app_commands
 
 from bot import __version__
-from bot.app.client import ImmistatsBot, create_bot, sync_global
+from bot.app.client import create_bot, sync_global
 from bot.app.embeds import answer_embed
 from bot.cli import BAD_TOKEN, NO_TOKEN, main
 from bot.engine.service import start
@@ -66,12 +66,6 @@ OPTIONS = {
     ],
 }
 TERMINATED_TITLE = "Asylum cases terminated or closed without a decision on the merits"
-
-
-@pytest.fixture
-async def bot(service, logged_in) -> ImmistatsBot:
-    """The bot as `immistats serve` makes it, on the session's real database, logged in."""
-    return await logged_in(create_bot(service))
 
 
 def options_of(command) -> list[str]:

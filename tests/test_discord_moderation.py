@@ -68,16 +68,6 @@ BROKEN_TOML = (
 )
 
 
-@pytest.fixture
-def state_path(tmp_path):
-    return tmp_path / "state.db"
-
-
-@pytest.fixture
-async def bot(service, logged_in, state_path) -> ImmistatsBot:
-    return await logged_in(create_bot(service, state_path=state_path))
-
-
 def moderator(subcommand: str, options: dict | None = None, **context) -> dict:
     context.setdefault("permissions", MANAGER_PERMISSIONS)
     return slash_payload("commands", options or {}, subcommand=subcommand, **context)

@@ -4,9 +4,7 @@ confirming; other servers keep theirs, Cancel removes nothing, members cannot do
 
 from __future__ import annotations
 
-import pytest
-
-from bot.app.client import ImmistatsBot, create_bot
+from bot.app.client import ImmistatsBot
 from bot.app.moderator_views import MANAGE_SERVER
 from tests.standin import (
     GUILD_ID,
@@ -19,11 +17,6 @@ from tests.standin import (
 from tests.test_discord_moderation import FILE_TOML, NAME, TITLE
 
 OTHER_GUILD = GUILD_ID + 1
-
-
-@pytest.fixture
-async def bot(service, logged_in, tmp_path) -> ImmistatsBot:
-    return await logged_in(create_bot(service, state_path=tmp_path / "state.db"))
 
 
 def forget(**context) -> dict:

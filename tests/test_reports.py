@@ -9,9 +9,6 @@ import json
 import sqlite3
 from contextlib import closing
 
-import pytest
-
-from bot.app.client import ImmistatsBot, create_bot
 from bot.app.moderator_views import MANAGE_SERVER
 from bot.cli import main
 from bot.guilds.state import StateStore
@@ -28,16 +25,6 @@ from tests.standin import (
 REASON_FIELD = "immistats:report:reason"
 REASON = "EOIR's own *table* for FY2023 gives another figure"
 QUESTION = "terminations in 2023"
-
-
-@pytest.fixture
-def state_path(tmp_path):
-    return tmp_path / "state.db"
-
-
-@pytest.fixture
-async def bot(service, logged_in, state_path) -> ImmistatsBot:
-    return await logged_in(create_bot(service, state_path=state_path))
 
 
 async def report(standin, bot, reason: str = REASON, question: str = QUESTION, **context):
