@@ -164,6 +164,25 @@ def test_a_folder_gives_the_same_bytes_and_a_second_run_reports_no_change(
     assert changed and all(line.endswith(": unchanged") for line in changed)
 
 
+def test_a_table_compressed_otherwise_but_with_the_same_text_is_reported_unchanged(
+    imported, release, tmp_path
+):
+    """data/ written by an import that compressed differently is the same table: no change."""
+    data, _ = imported
+    target = tmp_path / "data"
+    target.mkdir()
+    for path in data.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    name = "eoir_completions_by_court.csv.gz"
+    text = gzip.decompress((data / name).read_bytes())
+    (target / name).write_bytes(gzip.compress(text, compresslevel=1, mtime=0))
+    assert (target / name).read_bytes() != (data / name).read_bytes()
+    archive = write_zip(release[0], tmp_path / "EOIR Case Data 2026-0401.zip")
+    changed = run_eoir_import(str(archive), target, lambda _: None)
+    assert f"{name}: unchanged" in changed
+    assert (target / name).read_bytes() == (data / name).read_bytes()
+
+
 def test_a_changed_release_is_reported_year_by_year(imported, tmp_path):
     data, _ = imported
     files, _ = generate(cases=3000, seed=13)
