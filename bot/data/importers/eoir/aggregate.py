@@ -171,16 +171,20 @@ def asylum(con: duckdb.DuckDBPyConnection) -> None:
     asylum application on that proceeding or an earlier one of the case), whether it got a
     merits decision there (MERIT ranks, else -1; NULL: not a filer)."""
     merits = ", ".join(str(decode.PRIORITY[m]) for m in rules.MERITS)
+    # One statement each, so that DuckDB holds one join's or one group-by's table at a time.
+    con.execute(
+        """CREATE TABLE decision AS
+        SELECT e.idncase, arg_min(a.code, a.rank) AS code, min(a.rank) AS rank
+        FROM applications a JOIN ending e ON a.key = e.idnproceeding
+        GROUP BY e.idncase"""
+    )
+    con.execute(
+        """CREATE TABLE filed AS SELECT idncase, min(key) AS first_filed FROM applications
+        WHERE key >= 0 AND idncase IS NOT NULL GROUP BY idncase"""
+    )
+    con.execute("DROP TABLE applications")
     con.execute(
         f"""CREATE TABLE counted AS
-        WITH decision AS (
-            SELECT e.idncase, arg_min(a.code, a.rank) AS code, min(a.rank) AS rank
-            FROM applications a JOIN ending e ON a.key = e.idnproceeding
-            GROUP BY e.idncase
-        ), filed AS (
-            SELECT idncase, min(key) AS first_filed FROM applications
-            WHERE key >= 0 AND idncase IS NOT NULL GROUP BY idncase
-        )
         SELECT e.fiscal_year, e.nat, e.court, e.custody, e.oid, d.code,
             d.rank // {ORDER_FACTOR} AS priority,
             CASE WHEN f.first_filed <= e.idnproceeding THEN
@@ -190,6 +194,7 @@ def asylum(con: duckdb.DuckDBPyConnection) -> None:
         FROM ending e LEFT JOIN decision d ON d.idncase = e.idncase
             LEFT JOIN filed f ON f.idncase = e.idncase"""
     )
+    con.execute("DROP TABLE decision; DROP TABLE filed; DROP TABLE ending")
 
 
 def compute(
