@@ -55,6 +55,7 @@ from bot.data.importers.eoir.reading import BEYOND, reader
 from bot.data.importers.eoir.release import SourceTable
 con = duckdb.connect()
 con.execute("SET preserve_insertion_order = false")
+con.execute("SET enable_progress_bar = false")
 started = time.perf_counter()
 for name, needed in (
     (aggregate.PROCEEDINGS, aggregate.PROCEEDING_COLUMNS),
@@ -190,7 +191,8 @@ def run_child(code: str, *args: str) -> tuple[float, float, float]:
         sys.exit(f"the child failed:\n{done.stderr}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return float(done.stdout.strip().splitlines()[-1]), cpu, after.ru_maxrss / 1024
+    # The last word: DuckDB may have drawn a progress bar on the same line.
+    return float(done.stdout.split()[-1]), cpu, after.ru_maxrss / 1024
 
 
 if __name__ == "__main__":
