@@ -179,6 +179,16 @@ def test_the_years_a_series_has_are_said_with_its_gaps():
     assert decade.startswith("No figure for FY1980–FY1989 in this series")
 
 
+def test_a_month_is_answered_by_the_monthly_series_only_with_every_breakdown_asked(engine):
+    """The monthly sibling has no state: "Arizona" must not be dropped for a national figure."""
+    arizona = engine.ask("family unit encounters in Arizona June 2023")
+    assert arizona.headline.startswith("No monthly figure for Jun 2023 in this series")
+    assert "state: Arizona" in arizona.headline
+    venezuela = engine.ask("encounters from Venezuela march 2023")
+    assert venezuela.command == "encounters-monthly" and venezuela.period == "Mar 2023"
+    assert "citizenship: Venezuela" in venezuela.headline
+
+
 def test_a_month_on_a_yearly_series_says_the_substitution_in_the_headline(engine):
     answer = engine.ask("terminations in March 2023")
     assert answer.headline.startswith("No monthly figure for Mar 2023 in this series; whole year:")

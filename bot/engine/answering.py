@@ -227,7 +227,7 @@ class Engine:
         command = catalog.commands[intent.command]
         sibling = catalog.commands.get(f"{command.name}-monthly")
         months = intent.time.month or intent.time.first_month or intent.time.months
-        if months and command.series == "fiscal_year" and sibling:
+        if months and command.series == "fiscal_year" and sibling and _serves(sibling, intent):
             return replace(intent, command=sibling.name)
         return intent
 
@@ -311,3 +311,16 @@ class Engine:
             lead + substitution(intent.time, missing, command.series, selected) + answer.headline
         )
         return answer
+
+
+def _serves(sibling: Command, intent: Intent) -> bool:
+    """Whether the monthly sibling has every breakdown value the question chose ("Arizona" in
+    "family units in Arizona, June 2023"): without it, the yearly command answers and says that
+    it has no monthly figure, rather than the sibling answering for the whole country."""
+    for name, value in intent.params.items():
+        param = sibling.param(name)
+        if value in (None, "all") or (param is not None and param.default == value):
+            continue
+        if param is None or (param.type == "choice" and value not in param.choices):
+            return False
+    return True
