@@ -64,3 +64,22 @@ def test_years_outside_1900_2100_are_not_years():
 def test_two_decades_are_said_not_read():
     time = read_time("deportations in the 1990s vs the 2010s")
     assert time.kind == "none" and time.unread == "a comparison of decades"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("encounters between october and december 2023", "2023-10", "2023-12"),
+        ("encounters january to march 2024", "2024-01", "2024-03"),
+        ("encounters from november to february 2024", "2023-11", "2024-02"),
+        ("encounters between jan. and mar. 2024", "2024-01", "2024-03"),
+    ],
+)
+def test_two_months_of_one_year_are_a_span(text, first, last):
+    time = read_time(text)
+    assert (time.kind, time.first_month, time.last_month) == ("range", first, last)
+
+
+def test_two_months_joined_by_and_alone_are_not_a_span():
+    """'January and June 2023' names two months, not the six between them."""
+    assert read_time("encounters in january and june 2023").unread == "a comparison of months"

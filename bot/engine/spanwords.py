@@ -50,6 +50,13 @@ TERM_CAVEAT = (
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}})\b|\b(\d{{4}})-(\d{{2}})\b")
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|and)\s*$")
+# "between October and December 2023", "January to March 2024": two months, one year (the
+# first month falls in the year before when it comes later in the calendar: "November to
+# February 2024").
+_MONTHS_OF_A_YEAR = re.compile(
+    rf"(?:\bbetween\s+({_MONTH})\.?\s+and|\b({_MONTH})\.?\s+(?:-|–|—|to|through|thru|until|till))"
+    rf"\s+({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}})\b"
+)
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:the\s+(?:start|beginning)\s+of\s+)?$")
 _CALENDAR = re.compile(r"\b(?:calendar\s+year|cy)\s*'?(\d{4})\b")
 # "the 1990s", "1990s", "the '90s", "the 90s": a bare "90s" is an age as often as a decade.
@@ -121,6 +128,13 @@ def read_span(text: str) -> Span | None:
         return Span("range", None, None, tuple(range(first, first + 10)), (start, end))
     if match := _LAST_N.search(text):
         return Span("last", None, None, (), match.span(), count=_number(match.group(1)))
+    if match := _MONTHS_OF_A_YEAR.search(text):
+        start = MONTHS[match.group(1) or match.group(2)]
+        end, year = MONTHS[match.group(3)], int(match.group(4))
+        first = f"{year - 1 if start > end else year}-{start:02d}"
+        last = f"{year}-{end:02d}"
+        years = tuple(range(fiscal_year_of(first), fiscal_year_of(last) + 1))
+        return Span("range", first, last, years, match.span())
     pairs = month_years(text)
     if len(pairs) >= 2:
         (a, (a_start, a_end)), (b, (b_start, b_end)) = pairs[0], pairs[1]
