@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -411,3 +412,98 @@ def test_a_figure_written_over_an_end_bar_stays_on_the_card_and_off_the_labels(e
     assert plot.x0 <= box.x0 and box.x1 <= fig.bbox.width
     for label in axis_labels(fig, Y_LABEL_GID):
         assert label.get_window_extent(renderer).x1 < box.x0
+
+
+def in_new_thread(function, *args):
+    """function(*args) on a thread of its own: a fresh chart renderer with empty text caches."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
+def test_texts_drawn_from_the_text_cache_match_matplotlibs_own_drawing():
+    from bot.render.chart_canvas import renderer
+
+    def draw_twice(answer: Answer, caching: bool) -> tuple[bytes, bytes, int]:
+        renderer().caching = caching
+        first = render_chart(answer)
+        kept = len(renderer().texts)
+        second = render_chart(answer)
+        assert len(renderer().texts) == kept, "the second drawing made new text entries"
+        return first, second, kept
+
+    for answer in (bar_answer(), monthly_answer(), rate_answer()):
+        cold, warm, kept = in_new_thread(draw_twice, answer, True)
+        own, _, _ = in_new_thread(draw_twice, answer, False)
+        assert kept > 10  # the cache was used: every text of the chart is kept
+        assert cold == warm == own
+
+
+def draw_sequence(renderer, texts) -> np.ndarray:
+    from matplotlib.font_manager import FontProperties
+
+    for x, y, text, size, colour, angle in texts:
+        gc = renderer.new_gc()
+        gc.set_foreground(colour)
+        math = text.startswith("$")  # as Text.draw passes it
+        renderer.draw_text(gc, x, y, text, FontProperties(size=size), angle, ismath=math)
+        gc.restore()
+    return np.asarray(renderer.buffer_rgba()).copy()
+
+
+def test_a_text_kept_in_one_colour_size_or_angle_is_not_served_for_another():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from bot.render.chart_text_cache import TextCachingRenderer
+
+    texts = [
+        (10.3, 20.6, "FY2023", 9, "#c2410c", 0),
+        (60.3, 20.6, "FY2023", 9, "#1f4e79", 0),  # same phase, other colour: a hit, recoloured
+        (110.3, 20.6, "FY2023", 10, "#1f4e79", 0),  # other size
+        (10.3, 60.6, "FY2023", 9, "#1f4e79", 45),  # other angle
+        (70.8, 60.1, "FY2023", 9, "#1f4e79", 0),  # other sub-pixel position
+        (10.0, 90.0, r"$x^2$", 9, "#1f4e79", 0),  # mathtext: matplotlib's own
+    ]
+    mine = TextCachingRenderer(200, 100, 100)
+    expected = draw_sequence(RendererAgg(200, 100, 100), texts)
+    assert np.array_equal(draw_sequence(mine, texts), expected)
+    assert mine.caching
+    assert len(mine.texts) == 4  # the second text came from the first's entry
+
+
+def test_text_cache_stays_within_its_bound_and_draws_right_after_evicting():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from bot.render.chart_text_cache import BoundedCache, TextCachingRenderer
+
+    mine = TextCachingRenderer(400, 300, 100)
+    mine.texts = BoundedCache(3000)
+    texts = [
+        (5.25 + 40 * (i % 9), 12.5 + 25 * (i // 9), f"{i * 1000:,}", 9, "#333333", 0)
+        for i in range(99)
+    ]
+    texts += texts[:9]  # the first ones again, long evicted
+    expected = draw_sequence(RendererAgg(400, 300, 100), texts)
+    assert np.array_equal(draw_sequence(mine, texts), expected)
+    assert mine.texts.bytes <= 3000
+    assert 0 < len(mine.texts) < 30
+
+
+def test_text_cache_falls_back_to_matplotlib_when_its_internals_differ(monkeypatch):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from bot.render import chart_text_cache
+
+    monkeypatch.setattr(chart_text_cache, "RenderMode", None)  # as if matplotlib renamed it
+    texts = [(10.3, 20.6, "FY2023", 9, "#1f4e79", 0), (60.3, 20.6, "100,000", 9, "#333333", 0)]
+    mine = chart_text_cache.TextCachingRenderer(200, 100, 100, caching=True)
+    assert np.array_equal(
+        draw_sequence(mine, texts), draw_sequence(RendererAgg(200, 100, 100), texts)
+    )
+    assert mine.caching is False
+    chart_text_cache.verified.cache_clear()
+    try:
+        assert chart_text_cache.verified() is False  # a new renderer would not cache at all
+    finally:
+        monkeypatch.undo()
+        chart_text_cache.verified.cache_clear()
+    assert chart_text_cache.verified() is True  # this matplotlib draws texts as the cache does
