@@ -341,3 +341,17 @@ def test_a_stand_in_counting_another_unit_never_answers(engine):
     other_unit = replace(engine.catalog.commands["ice-removals"], unit="people")
     catalog = Catalog(engine.catalog.commands | {"ice-removals": other_unit}, [])
     assert engine.ask("deportations 2025", catalog).value is None
+
+
+def test_a_word_said_exactly_goes_to_its_breakdown_before_a_typo_does(engine):
+    """ "Indiana" is a state before it is a misspelt "India"; "New Orleans" a sector."""
+    indiana = engine.ask("encounters indiana 2021")
+    assert (indiana.params["state"], indiana.params["citizenship"]) == ("Indiana", "all")
+    assert engine.ask("border patrol encounters orleans 2021").params["sector"] == "New Orleans, LA"
+
+
+def test_a_typo_reading_of_another_command_never_stands_in(engine):
+    """ "accompanied minors" is not a misspelt "unaccompanied minors": the series that has no
+    figure for the year says so, and unaccompanied children do not answer instead."""
+    answer = engine.ask("southwest border accompanied minors 2021")
+    assert answer.value is None and answer.command == "southwest-border-encounters"

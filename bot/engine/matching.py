@@ -13,6 +13,8 @@ from bot.engine.choice_index import FUZZY_HAVE, FUZZY_WANT, TYPO_SCORE, ChoiceIn
 from bot.engine.lru import Lru
 from bot.engine.textwords import alias_tokens
 
+EXACT_SCORE = 98.0  # word_score of the word itself (100) or its plural (98)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -105,16 +107,21 @@ def aliases_of(command: Command, filler: frozenset[str]) -> ChoiceIndex:
 
 
 def choice_hits(
-    param: Param, words: list[str], taken: set[int], filler: frozenset[str]
+    param: Param,
+    words: list[str],
+    taken: set[int],
+    filler: frozenset[str],
+    least: float = TYPO_SCORE,
 ) -> tuple[str, list[int]] | None:
-    """The choice whose longest, then closest, word-phrase appears in the question.
+    """The choice whose longest, then closest, word-phrase appears in the question (its words
+    scoring `least` or more on average).
 
     Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
     """
     best: tuple[int, float, str, list[int]] | None = None
     for value, parts in index_of(param, filler).candidates(tuple(words)):
         found = match_together(list(parts), words, taken)
-        if found and (best is None or (len(parts), found[1]) > best[:2]):
+        if found and found[1] >= least and (best is None or (len(parts), found[1]) > best[:2]):
             best = (len(parts), found[1], value, found[0])
     return (best[2], best[3]) if best else None
 
@@ -137,14 +144,17 @@ def match_command(command: Command, words: list[str], filler: frozenset[str]) ->
     taken: set[int] = set()
     params: dict[str, str] = {}
     first_at: dict[str, int] = {}
-    for param in command.params:
-        if param.type != "choice":
-            continue
-        hit = choice_hits(param, words, taken, filler)
-        if hit:
-            params[param.name] = hit[0]
-            first_at[param.name] = min(hit[1])
-            taken |= set(hit[1]) | said_again(param.choices[hit[0]], words, taken, filler)
+    # Words said exactly (or as a plural) go to their breakdown first, typos after: "Indiana"
+    # is a state before it is a misspelt "India".
+    for least in (EXACT_SCORE, TYPO_SCORE):
+        for param in command.params:
+            if param.type != "choice" or param.name in params:
+                continue
+            hit = choice_hits(param, words, taken, filler, least)
+            if hit:
+                params[param.name] = hit[0]
+                first_at[param.name] = min(hit[1])
+                taken |= set(hit[1]) | said_again(param.choices[hit[0]], words, taken, filler)
     best: tuple[int, float, str, list[int]] | None = None
     for alias, parts in aliases_of(command, filler).candidates(tuple(words)):
         found = match_phrase(list(parts), words, taken)

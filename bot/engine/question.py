@@ -165,7 +165,7 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     equals = tuple(
         Intent(m.command.name, m.params, time)
         for m in matches[1:]
-        if match_rank(m)[:2] == match_rank(best)[:2]
+        if match_rank(m)[:3] == match_rank(best)[:3]  # as many words, as exactly
     )[:3]
     confidence = _confidence(best, words.content)
     intent = Intent(best.command.name, best.params, time)
