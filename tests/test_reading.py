@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot.engine.catalog import Catalog
+from bot.engine.textwords import normalise, tokens
 from bot.engine.vocabulary import Term, Vocabulary
 
 # (question, what the refusal must say)
@@ -93,13 +94,17 @@ def test_the_vocabulary_prefers_a_state_to_a_country_and_finds_the_longest_phras
             Term("georgia", "state", "Georgia"),
             Term("new mexico", "state", "New Mexico"),
             Term("mexico", "country", "Mexico"),
+            Term("new york", "state", "New York"),
+            Term("new york city", "place", "city"),
             Term("the", "filler", ""),
         ]
     )
-    hits = vocabulary.find(["encounters", "in", "new", "mexico", "and", "georgia"])
+    words = tokens(normalise("Encounters in New Mexico and Georgia, not New York City"))
+    hits = vocabulary.find(words)
     assert [(h.term.phrase, h.term.kind) for h in hits] == [
-        ("new mexico", "state"),
+        ("new mexico", "state"),  # never its "mexico"
         ("georgia", "state"),
+        ("new york city", "place"),  # the longest phrase
     ]
     assert vocabulary.filler == frozenset({"the"})
 
@@ -348,6 +353,16 @@ def test_a_word_said_exactly_goes_to_its_breakdown_before_a_typo_does(engine):
     indiana = engine.ask("encounters indiana 2021")
     assert (indiana.params["state"], indiana.params["citizenship"]) == ("Indiana", "all")
     assert engine.ask("border patrol encounters orleans 2021").params["sector"] == "New Orleans, LA"
+    # the longest phrase first: "New Mexico" is a state before its "Mexico" is a country
+    new_mexico = engine.ask("encounters new mexico 2021")
+    assert (new_mexico.params["state"], new_mexico.params["citizenship"]) == ("New Mexico", "all")
+    both = engine.ask("encounters in new mexico from mexico 2022")
+    assert (both.params["state"], both.params["citizenship"]) == ("New Mexico", "MEXICO")
+    islands = engine.ask("encounters northern mariana islands 2021")
+    assert (islands.params["state"], islands.params["region"]) == (
+        "Northern Mariana Islands",
+        "all",
+    )
 
 
 def test_a_typo_reading_of_another_command_never_stands_in(engine):

@@ -112,9 +112,9 @@ def choice_hits(
     taken: set[int],
     filler: frozenset[str],
     least: float = TYPO_SCORE,
-) -> tuple[str, list[int]] | None:
+) -> tuple[str, list[int], float] | None:
     """The choice whose longest, then closest, word-phrase appears in the question (its words
-    scoring `least` or more on average).
+    scoring `least` or more on average): the value, the words' positions and their score.
 
     Closest matters: "accompanied minors" must not read as a typo of "unaccompanied minors".
     """
@@ -123,7 +123,7 @@ def choice_hits(
         found = match_together(list(parts), words, taken)
         if found and found[1] >= least and (best is None or (len(parts), found[1]) > best[:2]):
             best = (len(parts), found[1], value, found[0])
-    return (best[2], best[3]) if best else None
+    return (best[2], best[3], best[1]) if best else None
 
 
 def said_again(
@@ -145,16 +145,23 @@ def match_command(command: Command, words: list[str], filler: frozenset[str]) ->
     params: dict[str, str] = {}
     first_at: dict[str, int] = {}
     # Words said exactly (or as a plural) go to their breakdown first, typos after: "Indiana"
-    # is a state before it is a misspelt "India".
+    # is a state before it is a misspelt "India". Within each, the longest phrase first: "New
+    # Mexico" is a state before its "Mexico" is a country.
+    choices = [p for p in command.params if p.type == "choice"]
     for least in (EXACT_SCORE, TYPO_SCORE):
-        for param in command.params:
-            if param.type != "choice" or param.name in params:
-                continue
-            hit = choice_hits(param, words, taken, filler, least)
-            if hit:
-                params[param.name] = hit[0]
-                first_at[param.name] = min(hit[1])
-                taken |= set(hit[1]) | said_again(param.choices[hit[0]], words, taken, filler)
+        while True:
+            hits = [
+                (param, hit)
+                for param in choices
+                if param.name not in params
+                and (hit := choice_hits(param, words, taken, filler, least))
+            ]
+            if not hits:
+                break
+            param, (value, at, _) = max(hits, key=lambda h: (len(h[1][1]), h[1][2]))
+            params[param.name] = value
+            first_at[param.name] = min(at)
+            taken |= set(at) | said_again(param.choices[value], words, taken, filler)
     best: tuple[int, float, str, list[int]] | None = None
     for alias, parts in aliases_of(command, filler).candidates(tuple(words)):
         found = match_phrase(list(parts), words, taken)

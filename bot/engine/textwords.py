@@ -7,11 +7,15 @@ import re
 from functools import lru_cache
 
 MAX_QUESTION = 500  # characters read; longer questions are cut before parsing
+# Place names whose first word is filler elsewhere ("new cases"): one word, so that "New
+# Mexico" never leaves a bare "Mexico" for the country to take.
+_NEW_PLACES = re.compile(r"\bnew\s+(mexico|york|jersey|hampshire)")
 
 
 def normalise(text: str) -> str:
     text = text[:MAX_QUESTION].lower().replace("’", "'")
     text = re.sub(r"[‐-―]", "-", text)
+    text = _NEW_PLACES.sub(r"new-\1", text)
     return re.sub(r"[^\w\s'\-.,]", " ", text)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine.db import StatsDB
+from bot.engine.textwords import normalise, tokens
 
 KINDS = ("state", "country", "place", "topic", "operation", "definition", "generic", "filler")
 OPERATIONS = (
@@ -62,7 +63,7 @@ class Vocabulary:
         self._by_words: dict[tuple[str, ...], Term] = {}
         filler, generic = set(), set()
         for term in terms:
-            words = tuple(term.phrase.split())
+            words = tuple(tokens(normalise(term.phrase)))  # cut as questions are
             if term.kind == "generic":
                 generic.add(term.phrase)
                 continue
