@@ -10,7 +10,7 @@ those words are tried.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -27,9 +27,22 @@ class ChoiceIndex:
     fuzzy: tuple[str, ...]  # the words a typo may stand for (long, not numbers)
     longest: int  # the longest of them: a word over twice as long is no typo of any
     by_stem: Mapping[str, tuple[str, ...]]  # a fuzzy word without its trailing s -> the words
+    # The last question's words and what they could be: reading one question asks each index
+    # more than once (exact words first, then typos). One tuple, replaced whole: thread-safe.
+    _last: list[tuple[tuple[str, ...], frozenset[str]] | None] = field(
+        default_factory=lambda: [None], compare=False, repr=False
+    )
 
     def said(self, words: tuple[str, ...]) -> frozenset[str]:
         """The phrases' words that one of `words` could be."""
+        last = self._last[0]
+        if last is not None and last[0] == words:
+            return last[1]
+        found = self._find(words)
+        self._last[0] = (words, found)
+        return found
+
+    def _find(self, words: tuple[str, ...]) -> frozenset[str]:
         found = {have for have in words if have in self.containing}
         for have in words:
             if have.isdigit() or len(have) < FUZZY_HAVE:
