@@ -197,3 +197,18 @@ def test_the_verdict_names_the_breakdown_its_figure_is_for(engine, question):
     answer = engine.ask(question)
     assert answer.verdicts
     assert all("citizenship: Venezuela" in verdict for verdict in answer.verdicts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did ICE record just under 200,000 deportations by August 2025?",  # a month; yearly data
+        "Were there more than 1 million deportations from 2019 to 2025?",  # a year missing
+    ],
+)
+def test_no_verdict_when_the_figure_is_for_another_period_than_asked(engine, question):
+    """A whole year set beside a claim about a month would judge a different quantity."""
+    answer = engine.ask(question)
+    assert answer.value is not None and answer.stands_in
+    (line,) = answer.verdicts
+    assert "no verdict" in line and "not for the period asked" in line

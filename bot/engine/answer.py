@@ -64,6 +64,7 @@ class Answer:
     value_text: str = ""
     unit: str = ""
     headline: str = ""
+    stands_in: str = ""  # the headline's lead when the figure is not for the period asked
     interpretation: str = ""  # "Read as: … · FY2023 · TRAC"
     unused_words: list[str] = field(default_factory=list)  # in no vocabulary, used by nothing
     verdicts: list[str] = field(default_factory=list)  # claimed numbers beside the data's figure

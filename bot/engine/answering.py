@@ -307,9 +307,8 @@ class Engine:
                 compare_same_months(answer, selected[0], months, sibling.title)
             else:
                 compare_same_months(answer, selected[0], None, "")
-        answer.headline = (
-            lead + substitution(intent.time, missing, command.series, selected) + answer.headline
-        )
+        answer.stands_in = lead + substitution(intent.time, missing, command.series, selected)
+        answer.headline = answer.stands_in + answer.headline
         return answer
 
 

@@ -164,6 +164,13 @@ def check_question(
         return answer
     what = answer.period and ", ".join([answer.title or answer.unit, *answer.chosen, answer.period])
     for claim in claims:
+        if answer.stands_in and answer.value is not None:
+            reason = answer.stands_in.strip().rstrip(":;. ")
+            answer.verdicts.append(
+                f"Claim “{claim.text}”: no verdict, as the figure below is not for the period "
+                f"asked ({reason})."
+            )
+            continue
         comparable = claim.percent == (answer.unit in PERCENT_UNITS)
         data, data_text, about = answer.value, answer.value_text, what or "what was asked"
         if claim.change:
