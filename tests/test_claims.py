@@ -59,6 +59,8 @@ def test_the_verdict_allows_the_claims_rounding_and_direction():
         ("nearly 2 million", 100, "lower"),  # "nearly" is close to it
         ("nearly 2 million", 1_700_000, "consistent"),
         ("almost 1 million", 1_010_000, "higher"),  # and not above it
+        ("topped 600,000", 670_674, "consistent"),  # a verb of exceeding is a bound too
+        ("exceeded 3 million", 2_990_000, "lower"),
     ],
 )
 def test_a_bound_is_a_threshold_and_nearly_is_close_below(claim, data, result):

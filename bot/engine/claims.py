@@ -15,7 +15,10 @@ from bot.engine.formatting import PERCENT_UNITS, format_change, format_value
 from bot.engine.periods import parse_period
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
-ABOVE = ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding")
+ABOVE = (
+    *("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding"),
+    *("top", "tops", "topped", "exceed", "exceeds", "exceeded", "surpass", "surpassed"),
+)
 BELOW = ("less than", "fewer than", "under", "below", "up to")
 NEAR = ("nearly", "almost", "just under")  # close to the number, and not above it
 _QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW + NEAR), key=len, reverse=True))
