@@ -25,6 +25,7 @@ from typing import Any
 import discord
 
 from tests.standin import StandIn
+from tests.standin.delivery import tasks_made_by
 
 
 @dataclass(frozen=True)
@@ -123,27 +124,10 @@ def gateway_delivery(bot: discord.Client) -> Callable[[str], Any]:
     gateway would (decode, then ``parse_interaction_create``); returns an awaitable that ends
     when the handlers discord.py started for it have finished."""
     state = bot._connection
-    loop = asyncio.get_running_loop()
 
     async def deliver(text: str) -> float:
         started = time.monotonic()
-        previous = loop.get_task_factory()
-        made: list[asyncio.Task[Any]] = []
-
-        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task:
-            task = (
-                previous(loop, coro, **options)
-                if previous
-                else asyncio.Task(coro, loop=loop, **options)
-            )
-            made.append(task)
-            return task
-
-        loop.set_task_factory(factory)
-        try:
-            state.parse_interaction_create(json.loads(text))
-        finally:
-            loop.set_task_factory(previous)
+        made = tasks_made_by(lambda: state.parse_interaction_create(json.loads(text)))
         if made:
             await asyncio.wait(made)
         return started

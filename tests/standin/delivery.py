@@ -22,7 +22,7 @@ from tests.standin.records import (
 )
 
 
-def _tasks_made_by(call: Callable[[], object]) -> set[asyncio.Task[Any]]:
+def tasks_made_by(call: Callable[[], object]) -> set[asyncio.Task[Any]]:
     """The tasks `call` creates on the running loop (discord.py's handlers for one payload).
 
     Caught by the loop's task factory for the length of the (synchronous) call: comparing
@@ -125,7 +125,7 @@ class Delivery:
             )
         self.register(payload)
         token = payload["token"]
-        handlers = _tasks_made_by(
+        handlers = tasks_made_by(
             lambda: state.parse_interaction_create(copy.deepcopy(dict(payload)))  # type: ignore[arg-type]
         )
         if wait == "done":
