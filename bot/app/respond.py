@@ -127,6 +127,7 @@ async def paced(
         if not alone:
             await _defer(interaction, current, ephemeral=ephemeral, update=update)
         await current.no_deferrals.wait()  # acknowledgements first
+        await take_turn()  # then the crowd's work starts a turn's share at a time
         task = asyncio.ensure_future(start())
         if alone:
             done, _ = await asyncio.wait({task}, timeout=patience(interaction))
