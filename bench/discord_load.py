@@ -14,7 +14,7 @@ Not a test; asserts nothing. Prints, beside the machine's load average:
     python bench/discord_load.py --quick
 
 The stand-in (Discord's side: parsing every upload, storing every message) runs in a process of
-its own (bench/standin_process.py), as Discord's servers are not in the bot's process; each
+its own (tests/standin/process.py), as Discord's servers are not in the bot's process; each
 payload reaches the bot as JSON text, decoded there as the gateway does. Figures before
 2026-11-26 16:00 had the stand-in on a thread of the bot's process (its lock then counted in the
 bot's loop lag), and before that on the bot's own loop.
@@ -40,9 +40,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.standin_process import StandInProcess, gateway_delivery  # noqa: E402
 from bot.engine.service import Service, start  # noqa: E402
 from tests.standin import slash_payload  # noqa: E402
+from tests.standin.process import StandInProcess, gateway_delivery  # noqa: E402
 
 QUESTIONS = [
     "terminations in 2023",
