@@ -24,6 +24,7 @@ REFUSED = [
     ("which country gets the most green cards", "cannot be ranked"),
     ("backlog per day 2023", "has no meaning"),
     ("migrants in their 20s", "can't place the number “20s”"),
+    ("How many immigrants came in during Biden's term?", "does not count people entering"),
     ("encounters in the 3rd quarter of 2023", "can't place the number “3rd”"),
     ("encounters in Cochise County 2023", "not broken down by county"),
     ("How many people crossed the Channel in 2022?", "I only have U.S. figures"),

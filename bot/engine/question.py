@@ -248,9 +248,11 @@ def _measure_blocks(
 
 
 def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
-    """The words a command answers for: its aliases, its title and its headline."""
+    """The words a command answers for: its aliases, its title and its headline, and its
+    aliases' filler words too (so "come in through chnv" owns the topic "come in")."""
     texts = (*command.aliases, command.title, re.sub(r"\{\w+\}", " ", command.headline))
-    return frozenset(w for text in texts for w in alias_tokens(text, filler))
+    said = (w for alias in command.aliases for w in tokens(normalise(alias)))
+    return frozenset(w for text in texts for w in alias_tokens(text, filler)) | frozenset(said)
 
 
 def _number(word: str) -> bool:
