@@ -26,11 +26,13 @@ from bot.engine.leads import later_partial, substitution
 from bot.engine.operations import (
     AVERAGES,
     RECORDS,
+    TOP,
     average,
     compare_ranges,
     rank,
     rank_breakdown,
     record,
+    top_count,
 )
 from bot.engine.other_series import alternatives, rest_elsewhere, stand_in
 from bot.engine.part_questions import answer_parts, asks_for_parts
@@ -162,7 +164,8 @@ class Engine:
                 replace(intent, params={**intent.params, name: value}), question, catalog
             )
 
-        ranked = rank(name, list(choices[name].choices), answer_for)
+        count = top_count(question) or TOP
+        ranked = rank(name, list(choices[name].choices), answer_for, count)
         if isinstance(ranked, str):
             return cannot_serve(reading, catalog, self.data_version, ranked)
         return ranked

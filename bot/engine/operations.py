@@ -6,6 +6,7 @@ approximated.
 """
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -165,7 +166,16 @@ RANK_WORDS = {
     "sector": ("sector",),
 }
 NOT_RANKED = {"all", "other", "unknown"}
-TOP = 5
+TOP = 5  # values listed when the question names no count
+MOST_LISTED = 10  # "top 10"; a larger count is not read (the reply would not fit)
+_TOP_N = re.compile(r"\btop\s+(\d{1,2})\b")
+
+
+def top_count(question: str) -> int | None:
+    """The count in "top 3 countries", when it is one a ranking lists (1 to MOST_LISTED)."""
+    match = _TOP_N.search(question.lower())
+    count = int(match.group(1)) if match else None
+    return count if count is not None and 1 <= count <= MOST_LISTED else None
 
 
 def rank_breakdown(question: str) -> str | None:
@@ -176,9 +186,11 @@ def rank_breakdown(question: str) -> str | None:
     return named[0] if named else None
 
 
-def rank(parameter: str, values: list[str], answer_for: Callable[[str], Answer]) -> Answer | str:
-    """The top values of one breakdown for the asked period, each a published figure; the answer
-    is the first of them, with the ranking in the headline."""
+def rank(
+    parameter: str, values: list[str], answer_for: Callable[[str], Answer], count: int = TOP
+) -> Answer | str:
+    """The top `count` values of one breakdown for the asked period, each a published figure;
+    the answer is the first of them, with the ranking in the headline."""
     ranked = []
     for value in values:
         if value.lower() in NOT_RANKED:
@@ -192,10 +204,10 @@ def rank(parameter: str, values: list[str], answer_for: Callable[[str], Answer])
     top = ranked[0][2]
     listed = "; ".join(
         f"{i}. {value.title() if value.isupper() else value} {format_value(v, top.unit)}"
-        for i, (v, value, _) in enumerate(ranked[:TOP], start=1)
+        for i, (v, value, _) in enumerate(ranked[:count], start=1)
     )
     top.headline = (
-        f"Top {min(TOP, len(ranked))} by {parameter}, {top.title}, {top.period}: {listed}"
+        f"Top {min(count, len(ranked))} by {parameter}, {top.title}, {top.period}: {listed}"
     )
     top.notices.insert(
         0,

@@ -25,6 +25,7 @@ from bot.engine.matching import (
     match_command,
     match_rank,
 )
+from bot.engine.operations import top_count
 from bot.engine.textwords import alias_tokens, normalise, tokens
 from bot.engine.timewords import TimeAsk, read_time
 from bot.engine.vocabulary import Hit, Vocabulary
@@ -177,7 +178,11 @@ def read_question(question: str, catalog: Catalog, vocabulary: Vocabulary) -> Re
     blocks += tuple(_measure_blocks(words, used, catalog, own, vocabulary))
     if time.unread:
         blocks += (Block("", "time", time.unread),)
-    numbers = [w for i, w in enumerate(words.content) if words.at[i] not in used and _number(w)]
+    numbers = [
+        w
+        for i, w in enumerate(words.content)
+        if words.at[i] not in used and _number(w) and not _top_count(words.content, i)
+    ]
     blocks += tuple(Block(n, "number", n) for n in numbers)
     blocks = tuple(dict.fromkeys(blocks))
     named_values, blocks = _other_values(blocks, best) if _COMPARED.search(text) else ((), blocks)
@@ -253,6 +258,11 @@ def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
     texts = (*command.aliases, command.title, re.sub(r"\{\w+\}", " ", command.headline))
     said = (w for alias in command.aliases for w in tokens(normalise(alias)))
     return frozenset(w for text in texts for w in alias_tokens(text, filler)) | frozenset(said)
+
+
+def _top_count(words: list[str], at: int) -> bool:
+    """ "top 3": the count a ranking lists (read by operations.top_count), not a stray number."""
+    return at > 0 and words[at - 1] == "top" and top_count(f"top {words[at]}") is not None
 
 
 def _number(word: str) -> bool:
