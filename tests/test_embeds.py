@@ -123,3 +123,11 @@ def test_a_source_line_without_a_date_has_no_empty_separator():
         source_line(undated) == "[Factually: A fact-check](https://example.org/f) · secondary copy"
     )
     assert source_line(SOURCE).count(" · 2024") == 1
+
+
+def test_a_ranking_too_long_for_a_title_is_listed_whole_in_the_description(engine):
+    answer = engine.ask("top 10 sectors for border patrol encounters 2022")
+    embed = answer_embed(answer, chart_filename=None)
+    assert embed.title.startswith("Top 10 by sector") and embed.title.endswith(":")
+    assert "1. Del Rio, TX" in embed.description and "10. " in embed.description
+    assert len(embed.title) <= 256

@@ -75,6 +75,17 @@ def _differ_lines(answer: Answer) -> list[str]:
     return lines
 
 
+def headline_parts(headline: str) -> tuple[str, str]:
+    """The embed's title and what of the headline opens the description: a headline too long
+    for a title (a ranking of ten) is cut at its first clause, never in the middle of a list."""
+    if len(headline) <= TITLE_LIMIT:
+        return headline, ""
+    head, colon, rest = headline.partition(": ")
+    if colon and len(head) < TITLE_LIMIT:
+        return head + ":", rest
+    return clip(headline, TITLE_LIMIT), headline
+
+
 def _embed_size(embed: discord.Embed) -> int:
     return len(embed)
 
@@ -83,12 +94,14 @@ def answer_embed(
     answer: Answer, *, chart_filename: str | None, chart_note: str | None = None
 ) -> discord.Embed:
     """The answer as one embed: figure, reading, change, notices, definition, sources, caveats."""
-    parts = [*(f"⚖️ {v}" for v in answer.verdicts), *figure_lines(answer, bold=True)]
+    title, rest = headline_parts(answer.headline)
+    parts = [*([rest] if rest else [])]
+    parts += [*(f"⚖️ {v}" for v in answer.verdicts), *figure_lines(answer, bold=True)]
     parts += [f"⚠️ {notice}" for notice in answer.notices]
     if chart_note:
         parts.append(f"ℹ️ {chart_note}")
     embed = discord.Embed(
-        title=clip(answer.headline, TITLE_LIMIT),
+        title=title,
         description=clip("\n".join(parts), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
