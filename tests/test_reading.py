@@ -255,7 +255,7 @@ def test_a_ranking_lists_the_top_published_values_and_leaves_other_out(engine):
 def test_a_ranking_lists_as_many_as_asked_up_to_ten(engine):
     ten = engine.ask("top 10 sectors for border patrol encounters 2022")
     assert ten.headline.startswith("Top 10 by sector") and "10. " in ten.headline
-    three = engine.ask("top 3 countries for encounters 2023")
+    three = engine.ask("top 3 countries of citizenship for encounters in 2023")
     assert three.headline.startswith("Top 3 by citizenship") and "4. " not in three.headline
     too_many = engine.ask("top 20 countries for encounters 2023")
     assert too_many.value is None and "“20”" in too_many.headline

@@ -253,9 +253,14 @@ def _measure_blocks(
 
 
 def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
-    """The words a command answers for: its aliases, its title and its headline, and its
-    aliases' filler words too (so "come in through chnv" owns the topic "come in")."""
-    texts = (*command.aliases, command.title, re.sub(r"\{\w+\}", " ", command.headline))
+    """The words a command answers for: its aliases, title, headline and breakdowns' names, and
+    its aliases' filler words too (so "come in through chnv" owns the topic "come in")."""
+    texts = (
+        *command.aliases,
+        command.title,
+        re.sub(r"\{\w+\}", " ", command.headline),
+        *(p.name.replace("_", " ") for p in command.params if p.type == "choice"),  # "citizenship"
+    )
     said = (w for alias in command.aliases for w in tokens(normalise(alias)))
     return frozenset(w for text in texts for w in alias_tokens(text, filler)) | frozenset(said)
 
