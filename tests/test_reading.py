@@ -380,3 +380,9 @@ def test_a_typo_reading_of_another_command_never_stands_in(engine):
     figure for the year says so, and unaccompanied children do not answer instead."""
     answer = engine.ask("southwest border accompanied minors 2021")
     assert answer.value is None and answer.command == "southwest-border-encounters"
+
+
+def test_affirmative_applications_pending_at_uscis_are_the_uscis_backlog(engine):
+    """Not the court's pending asylum applications with "affirmative" and "USCIS" refused."""
+    answer = engine.ask("How many affirmative asylum applications were pending with USCIS?")
+    assert answer.command == "uscis-affirmative-asylum-pending" and answer.value is not None
