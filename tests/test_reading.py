@@ -386,3 +386,14 @@ def test_affirmative_applications_pending_at_uscis_are_the_uscis_backlog(engine)
     """Not the court's pending asylum applications with "affirmative" and "USCIS" refused."""
     answer = engine.ask("How many affirmative asylum applications were pending with USCIS?")
     assert answer.command == "uscis-affirmative-asylum-pending" and answer.value is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many immigrants are awaiting decisions on their asylum applications?",
+        "how many asylum seekers are waiting for a decision",
+    ],
+)
+def test_waiting_for_an_asylum_decision_is_the_pending_applications(engine, question):
+    assert engine.ask(question).command == "pending-asylum-applications"
