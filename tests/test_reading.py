@@ -397,3 +397,8 @@ def test_affirmative_applications_pending_at_uscis_are_the_uscis_backlog(engine)
 )
 def test_waiting_for_an_asylum_decision_is_the_pending_applications(engine, question):
     assert engine.ask(question).command == "pending-asylum-applications"
+
+
+def test_active_cases_pending_are_tracs_backlog(engine):
+    answer = engine.ask("active cases pending in immigration court 2024")
+    assert answer.command == "trac-backlog" and answer.value is not None
