@@ -402,3 +402,12 @@ def test_waiting_for_an_asylum_decision_is_the_pending_applications(engine, ques
 def test_active_cases_pending_are_tracs_backlog(engine):
     answer = engine.ask("active cases pending in immigration court 2024")
     assert answer.command == "trac-backlog" and answer.value is not None
+
+
+def test_how_many_immigrants_live_in_the_us_is_the_population(engine):
+    """It had been refused with "I have no figures on where people live", which the data has."""
+    assert engine.ask("How many immigrants live in the US?").command == "foreign-born-population"
+    unauthorized = engine.ask("How many illegal immigrants live in the US?")
+    assert unauthorized.command == "unauthorized-population" and unauthorized.value is not None
+    texas = engine.ask("How many immigrants live in Texas?")
+    assert texas.value is None and "not broken down by state" in texas.headline
