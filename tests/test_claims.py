@@ -214,3 +214,10 @@ def test_no_verdict_when_the_figure_is_for_another_period_than_asked(engine, que
     assert answer.value is not None and answer.stands_in
     (line,) = answer.verdicts
     assert "no verdict" in line and "not for the period asked" in line
+
+
+def test_a_verb_of_counting_before_the_number_is_not_a_record_question(engine):
+    answer = engine.ask("Did ICE record 271,484 deportations in fiscal 2024?")
+    assert answer.command == "ice-removals" and "highest" not in answer.headline
+    (line,) = answer.verdicts
+    assert "“271,484”" in line and line.endswith("consistent within the claim's rounding.")

@@ -411,3 +411,12 @@ def test_how_many_immigrants_live_in_the_us_is_the_population(engine):
     assert unauthorized.command == "unauthorized-population" and unauthorized.value is not None
     texas = engine.ask("How many immigrants live in Texas?")
     assert texas.value is None and "not broken down by state" in texas.headline
+
+
+def test_a_period_past_the_record_or_partial_is_never_said_to_be_below_it(engine):
+    """FY2025's partial ICE count already exceeds FY2014, the highest complete year."""
+    above = engine.ask("ICE removals 2025 record")
+    assert "above the highest complete period" in above.headline
+    partial = engine.ask("encounters 2026 record")
+    assert "part of a period, not compared" in partial.headline
+    assert "not the highest" not in above.headline + partial.headline

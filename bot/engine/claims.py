@@ -22,8 +22,11 @@ ABOVE = (
 BELOW = ("less than", "fewer than", "under", "below", "up to")
 NEAR = ("nearly", "almost", "just under")  # close to the number, and not above it
 _QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW + NEAR), key=len, reverse=True))
+# A verb of counting just before the number ("Did ICE record just under 200,000 …") goes with
+# it: left in the question, "record" would ask for the series' record.
+_VERB = r"(?:\b(?:recorded|record|reported|report|counted|count)\s+)?"
 _NUMBER = re.compile(
-    rf"(?:\b(?P<by>by)\s+)?(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
+    rf"{_VERB}(?:\b(?P<by>by)\s+)?(?:\b(?P<qualifier>{_QUALIFIER})\s+)?"
     r"(?:(?<![\w.])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"|\b(?P<article>half\s+a|a|one)(?=\s+(?:thousand|million|billion)\b))"
     r"(?:\s*(?P<scale>thousand|million|billion|mn|bn|m|k)\b|(?P<percent>\s*%|\s+percent\b))?",

@@ -91,8 +91,21 @@ def record(
         answer.headline = f"The {word} in this series ({span}): {answer.headline}"
     elif answer.value is not None:
         shown = format_value(value, answer.unit)
+        beyond = answer.value > value if operation == "record" else answer.value < value
+        partial = any(p.partial for p in answer.series if p.highlight)
         if answer.value == value:
             answer.headline = f"The {word} in this series ({span}): {answer.headline}"
+        elif beyond:  # a partial or later period already past every complete one
+            past = "above" if operation == "record" else "below"
+            answer.headline += (
+                f" — {past} the {word} complete period of this series ({span}): "
+                f"{short_label(period)} had {shown}"
+            )
+        elif partial:  # a part of a period may still grow: it is not judged
+            answer.headline += (
+                f" — part of a period, not compared with the {word} complete one "
+                f"({span}: {short_label(period)} had {shown})"
+            )
         else:
             answer.headline += (
                 f" — not the {word} in this series ({span}): {short_label(period)} had {shown}"
