@@ -49,12 +49,14 @@ TERM_CAVEAT = (
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}})\b|\b(\d{{4}})-(\d{{2}})\b")
-_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|and)\s*$")
+TO_WORDS = r"(?:-|–|—|to|through|thru|until|till)"  # between the two ends of a span
+RANGE_WORDS = rf"(?:{TO_WORDS}|and)"
+_RANGE = re.compile(rf"^\s*{RANGE_WORDS}\s*$")
 # "between October and December 2023", "January to March 2024": two months, one year (the
 # first month falls in the year before when it comes later in the calendar: "November to
 # February 2024").
 _MONTHS_OF_A_YEAR = re.compile(
-    rf"(?:\bbetween\s+({_MONTH})\.?\s+and|\b({_MONTH})\.?\s+(?:-|–|—|to|through|thru|until|till))"
+    rf"(?:\bbetween\s+({_MONTH})\.?\s+and|\b({_MONTH})\.?\s+{TO_WORDS})"
     rf"\s+({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}})\b"
 )
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:the\s+(?:start|beginning)\s+of\s+)?$")

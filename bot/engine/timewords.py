@@ -9,7 +9,15 @@ import re
 from dataclasses import dataclass
 
 from bot.engine.periods import fiscal_year_of
-from bot.engine.spanwords import MONTHS, TERM_CAVEAT, Span, decades, month_years, read_span
+from bot.engine.spanwords import (
+    MONTHS,
+    RANGE_WORDS,
+    TERM_CAVEAT,
+    Span,
+    decades,
+    month_years,
+    read_span,
+)
 
 # Fiscal years mostly under each administration; the answer says that they do not align with
 # inaugurations (a term starts in January, four months into a fiscal year).
@@ -26,7 +34,6 @@ ADMINISTRATION_CAVEAT = (
 
 _FY_PREFIX = r"(?:fy|fiscal(?:\s+year)?|f\.y\.)\s*'?"
 _YEAR_TOKEN = re.compile(rf"\b{_FY_PREFIX}(\d{{2}}|\d{{4}})\b|\b(\d{{4}})\b")
-_RANGE_WORDS = r"(?:-|–|—|to|through|thru|until|till|and)"
 _LATEST = re.compile(
     r"\b(last|latest|most recent|newest|current|this|past)\s+(fiscal\s+)?(year|fy|figure|data|numbers?)\b"
     r"|\blatest\b|\bmost recent\b|\bright now\b|\bcurrently\b|\btoday\b|\bnow\b"
@@ -166,7 +173,7 @@ def read_time(text: str) -> TimeAsk:
         ):
             ordered = tuple(dict.fromkeys(y for y, _ in years))
             return TimeAsk("compare", ordered, None, spans)
-        if re.fullmatch(rf"\s*{_RANGE_WORDS}\s*", between) or _BETWEEN.search(text[:a_start]):
+        if re.fullmatch(rf"\s*{RANGE_WORDS}\s*", between) or _BETWEEN.search(text[:a_start]):
             low, high = sorted((first, second))
             return TimeAsk("range", tuple(range(low, high + 1)), None, spans)
         ordered = tuple(dict.fromkeys(y for y, _ in years))
