@@ -21,7 +21,12 @@ ABOVE = (
 )
 BELOW = ("less than", "fewer than", "under", "below", "up to")
 NEAR = ("nearly", "almost", "just under")  # close to the number, and not above it
-_QUALIFIER = "|".join(sorted(map(re.escape, ABOVE + BELOW + NEAR), key=len, reverse=True))
+DIRECTIONS = {
+    **dict.fromkeys(ABOVE, "above"),
+    **dict.fromkeys(BELOW, "below"),
+    **dict.fromkeys(NEAR, "near"),
+}
+_QUALIFIER = "|".join(sorted(map(re.escape, DIRECTIONS), key=len, reverse=True))
 # A verb of counting just before the number ("Did ICE record just under 200,000 …") goes with
 # it: left in the question, "record" would ask for the series' record.
 _VERB = r"(?:\b(?:recorded|record|reported|report|counted|count)\s+)?"
@@ -66,15 +71,7 @@ def find_claims(text: str) -> list[Claim]:
             continue
         value = float(plain) * SCALES.get(scale, 1)
         qualifier = (match.group("qualifier") or "").lower()
-        direction = (
-            "above"
-            if qualifier in ABOVE
-            else "below"
-            if qualifier in BELOW
-            else "near"
-            if qualifier in NEAR
-            else "exact"
-        )
+        direction = DIRECTIONS.get(qualifier, "exact")
         number = "digits" if match.group("digits") else "article"
         start = match.start("qualifier") if qualifier else match.start(number)
         precision = _precision(plain, scale)
