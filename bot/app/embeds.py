@@ -95,7 +95,7 @@ def answer_embed(
 ) -> discord.Embed:
     """The answer as one embed: figure, reading, change, notices, definition, sources, caveats."""
     title, rest = headline_parts(answer.headline)
-    parts = [*([rest] if rest else [])]
+    parts = [rest] if rest else []
     parts += [*(f"⚖️ {v}" for v in answer.verdicts), *figure_lines(answer, bold=True)]
     parts += [f"⚠️ {notice}" for notice in answer.notices]
     if chart_note:

@@ -195,6 +195,9 @@ def missing_years(rows: list[Row], time: TimeAsk, series: str) -> list[int]:
     return []
 
 
+MAX_SPANS = 6  # runs of years named before a series' list is cut to its ends
+
+
 def missing_notice(missing: list[int], rows: list[Row], series: str) -> str:
     prefix = "CY" if series == "calendar_year" else "FY"
     asked = ", ".join(_spans(prefix, sorted(missing)))
@@ -212,9 +215,6 @@ def _spans(prefix: str, years: list[int]) -> list[str]:
         f"{prefix}{first}" if first == last else f"{prefix}{first}–{prefix}{last}"
         for first, last in _runs(years)
     ]
-
-
-MAX_SPANS = 6
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:
