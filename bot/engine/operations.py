@@ -184,11 +184,15 @@ MOST_LISTED = 10  # "top 10"; a larger count is not read (the reply would not fi
 _TOP_N = re.compile(r"\btop\s+(\d{1,2})\b")
 
 
+def listable(count: int) -> bool:
+    """Whether a ranking lists this many values (1 to MOST_LISTED)."""
+    return 1 <= count <= MOST_LISTED
+
+
 def top_count(question: str) -> int | None:
-    """The count in "top 3 countries", when it is one a ranking lists (1 to MOST_LISTED)."""
+    """The count in "top 3 countries", when it is one a ranking lists."""
     match = _TOP_N.search(question.lower())
-    count = int(match.group(1)) if match else None
-    return count if count is not None and 1 <= count <= MOST_LISTED else None
+    return int(match.group(1)) if match and listable(int(match.group(1))) else None
 
 
 def rank_breakdown(question: str) -> str | None:

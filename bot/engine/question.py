@@ -25,7 +25,7 @@ from bot.engine.matching import (
     match_command,
     match_rank,
 )
-from bot.engine.operations import top_count
+from bot.engine.operations import listable
 from bot.engine.textwords import alias_tokens, normalise, tokens
 from bot.engine.timewords import TimeAsk, read_time
 from bot.engine.vocabulary import Hit, Vocabulary
@@ -255,19 +255,18 @@ def _measure_blocks(
 def own_words(command: Command, filler: frozenset[str]) -> frozenset[str]:
     """The words a command answers for: its aliases, title, headline and breakdowns' names, and
     its aliases' filler words too (so "come in through chnv" owns the topic "come in")."""
-    texts = (
-        *command.aliases,
+    described = (
         command.title,
         re.sub(r"\{\w+\}", " ", command.headline),
         *(p.name.replace("_", " ") for p in command.params if p.type == "choice"),  # "citizenship"
     )
-    said = (w for alias in command.aliases for w in tokens(normalise(alias)))
-    return frozenset(w for text in texts for w in alias_tokens(text, filler)) | frozenset(said)
+    aliases = {w for alias in command.aliases for w in tokens(normalise(alias))}
+    return frozenset(aliases | {w for text in described for w in alias_tokens(text, filler)})
 
 
 def _top_count(words: list[str], at: int) -> bool:
     """ "top 3": the count a ranking lists (read by operations.top_count), not a stray number."""
-    return at > 0 and words[at - 1] == "top" and top_count(f"top {words[at]}") is not None
+    return at > 0 and words[at - 1] == "top" and words[at].isdigit() and listable(int(words[at]))
 
 
 def _number(word: str) -> bool:
