@@ -13,7 +13,8 @@ from bot.engine.choice_index import FUZZY_HAVE, FUZZY_WANT, TYPO_SCORE, ChoiceIn
 from bot.engine.lru import Lru
 from bot.engine.textwords import alias_tokens
 
-EXACT_SCORE = 98.0  # word_score of the word itself (100) or its plural (98)
+PLURAL_SCORE = 98.0  # word_score of a word said with or without its plural s
+EXACT_SCORE = PLURAL_SCORE  # the word itself (100) or its plural: not a typo
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def word_score(want: str, have: str) -> float:
     if want.isdigit() or have.isdigit() or len(want) < FUZZY_WANT or len(have) < FUZZY_HAVE:
         return 0.0
     if want.rstrip("s") == have.rstrip("s"):
-        return 98.0
+        return PLURAL_SCORE
     return fuzz.ratio(want, have)
 
 
