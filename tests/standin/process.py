@@ -74,9 +74,9 @@ class StandInProcess:
     ``patch_discord`` and ``login`` work as they do with a local one)."""
 
     def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self._conn, child_conn = multiprocessing.get_context("spawn").Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
+        spawn = multiprocessing.get_context("spawn")
+        self._conn, child_conn = spawn.Pipe()
+        self._process = spawn.Process(
             target=_serve, args=(child_conn, deadline), name="standin", daemon=True
         )
         self.local = StandIn(callback_deadline=deadline)
