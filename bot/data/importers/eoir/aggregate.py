@@ -1,58 +1,46 @@
-"""Per-year aggregates of an EOIR release, computed by DuckDB straight from the release's files.
+"""Per-year aggregates of an EOIR release: each core table read once and reduced as it is read,
+then the counted cases handed to DuckDB, which counts and writes the breakdown tables.
 
-Each core table is parsed once, by DuckDB's parallel CSV reader, and reduced in the same pass:
-the proceedings to one row per case (its first completion, found by arg_min over one BIGINT
-order), the asylum applications to one row per proceeding and case (its best decision). Rows of
-the wrong width are counted in that pass, never dropped silently (reading.py says how); a row the
-fast read cannot take (wider still, or not in the encoding) makes it read the table again with a
-reader that refuses and records such rows. Every later step joins and groups the reduced tables
-only. A memory limit makes DuckDB spill to the work folder rather than grow, so memory stays
-bounded whatever the release's size (rules: rules.py; prose: docs/eoir-case-data.md).
+Proceedings become one entry per case, its first counted completion (cases.py); once they are
+all read, the asylum applications fill in each case's best decision on that completion and its
+first asylum filing. Rows of the wrong width are counted as they are read, never dropped
+silently (reading.py). Memory stays bounded: a few chunks of rows at a time, and arrays per case
+(rules: rules.py and passes.py; prose: docs/eoir-case-data.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
-from bot.data.importers.eoir import breakdowns, decode, rules
+from bot.data.importers.eoir import breakdowns, cases, decode, rules, tables
+from bot.data.importers.eoir.cases import Endings, FirstCompletions
+from bot.data.importers.eoir.codes import CodeColumn
+from bot.data.importers.eoir.decode import ApplicationFacts, ProceedingFacts, TableCodes
 from bot.data.importers.eoir.lookups import Lookups
 from bot.data.importers.eoir.passes import (
+    APPL_CODE,
+    APPLICATION_FIELDS,
     BAD_DATE,
     BAD_ID,
-    ORDER_FACTOR,
-    PLACE,
-    read_applications,
-    read_proceedings,
+    FIRST_CODE,
+    PROCEEDING_FIELDS,
+    REASONS,
+    application_rows,
+    proceeding_rows,
 )
-from bot.data.importers.eoir.reading import (
-    CATEGORY,
-    Refused,
-    Shapes,
-    part,
-    quoted,
-    read_rejects,
-    reader,
-)
+from bot.data.importers.eoir.reading import LongCodes, Rows, Shapes, read_table
 from bot.data.importers.eoir.release import SourceTable
 
 PROCEEDINGS = "B_TblProceeding"
 APPLICATIONS = "tbl_Court_Appln"
-PROCEEDING_COLUMNS = (
-    "IDNPROCEEDING",
-    "IDNCASE",
-    "CASE_TYPE",
-    "DEC_CODE",
-    "OTHER_COMP",
-    "COMP_DATE",
-    "NAT",
-    "BASE_CITY_CODE",
-    "CUSTODY",
-)
-APPLICATION_COLUMNS = ("IDNPROCEEDINGAPPLN", "IDNPROCEEDING", "IDNCASE", "APPL_CODE", "APPL_DEC")
-MEMORY_LIMIT = "750MB"  # peak RSS of the benchmark ~830 MB, under its 1 GiB target
+MEMORY_LIMIT = "500MB"
+PLACE = ("nat", "court", "custody")
+Report = Callable[[str], None]
 
 
 @dataclass
@@ -65,136 +53,144 @@ class Counts:
     undecoded: list[str] = field(default_factory=list)
 
 
+def _number_codes(rows: Rows, codes: TableCodes, first_slot: int, facts: decode.Facts) -> None:
+    """The chunk's codes numbered; the facts refreshed if new codes appeared."""
+    before = [column.count for column in codes.columns]
+    for n, column in enumerate(codes.columns):
+        column.number(rows.values, first_slot + n, len(rows.fields))
+    if [column.count for column in codes.columns] != before:
+        facts.refresh(codes)
+
+
+def read_proceedings(
+    table: SourceTable, lookups: Lookups, report: Report, encoding: str = "utf-8"
+) -> tuple[Endings, TableCodes, Shapes, np.ndarray]:
+    """Each case's first counted completion; the codes met; the rows by shape and by reason."""
+    long_codes = LongCodes()
+    codes = TableCodes(len(PROCEEDING_FIELDS) - FIRST_CODE, long_codes.texts, encoding)
+    facts = ProceedingFacts(lookups)
+    facts.refresh(codes)
+    first = FirstCompletions()
+    tally = np.zeros(REASONS, dtype=np.int64)
+
+    def consume(rows: Rows) -> None:
+        _number_codes(rows, codes, FIRST_CODE, facts)
+        size = len(rows.fields)
+        case_ids, orders = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+        found = np.empty((size, len(codes.columns)), dtype=np.int32)
+        counted = proceeding_rows(
+            rows.values,
+            rows.fields,
+            rows.width,
+            facts.in_scope,
+            facts.blank_decision,
+            facts.venue,
+            tally,
+            case_ids,
+            orders,
+            found,
+        )
+        first.add(case_ids[:counted], orders[:counted], found[:counted])
+
+    shapes = read_table(table, PROCEEDING_FIELDS, consume, report, long_codes)
+    if codes.changed:
+        return read_proceedings(table, lookups, report, "latin-1")
+    return first.endings(), codes, shapes, tally
+
+
+def read_applications(
+    table: SourceTable, lookups: Lookups, endings: Endings, report: Report, encoding: str = "utf-8"
+) -> tuple[TableCodes, ApplicationFacts, Shapes]:
+    """Each counted case's best asylum decision and first asylum filing, from the applications."""
+    long_codes = LongCodes()
+    codes = TableCodes(len(APPLICATION_FIELDS) - APPL_CODE, long_codes.texts, encoding)
+    facts = ApplicationFacts(lookups)
+    facts.refresh(codes)
+    tally = np.zeros(REASONS, dtype=np.int64)
+
+    def consume(rows: Rows) -> None:
+        _number_codes(rows, codes, APPL_CODE, facts)
+        size = len(rows.fields)
+        proceeding_ids, case_ids = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+        ranks, found = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int32)
+        counted = application_rows(
+            rows.values,
+            rows.fields,
+            rows.width,
+            facts.asylum,
+            facts.priority,
+            facts.decision,
+            tally,
+            proceeding_ids,
+            case_ids,
+            ranks,
+            found,
+        )
+        endings.add_applications(
+            proceeding_ids[:counted], case_ids[:counted], ranks[:counted], found[:counted]
+        )
+
+    shapes = read_table(table, APPLICATION_FIELDS, consume, report, long_codes)
+    if codes.changed:
+        endings.forget_applications()
+        return read_applications(table, lookups, endings, report, "latin-1")
+    return codes, facts, shapes
+
+
+def _outcomes(
+    table: np.ndarray, outcomes: np.ndarray, codes: TableCodes, lookups: Lookups
+) -> list[tuple]:
+    """Each case's outcome numbered into table[:, OID]; the outcome_map rows: (oid, case type,
+    field, code, outcome) for each combination of case type, DEC_CODE and OTHER_COMP."""
+    decisions, others = codes.texts(1), codes.texts(2)
+    numbering = CodeColumn()
+    as_column = outcomes.reshape(-1, 1)
+    numbering.number(as_column, 0, len(outcomes))
+    table[:, cases.OID] = as_column[:, 0]
+    rows = []
+    for oid, key in enumerate(numbering.keys_in_order().tolist()):
+        case_type = rules.CASE_TYPES[key >> 42]
+        normalised = (
+            decode.normal(decisions[key >> 21 & (1 << 21) - 1]),
+            decode.normal(others[key & (1 << 21) - 1]),
+        )
+        rows.append((oid, case_type, *decode.completion(case_type, *normalised, lookups)))
+    return rows
+
+
+def _places(table: np.ndarray, codes: TableCodes, lookups: Lookups) -> dict[str, list[tuple]]:
+    """Each breakdown's codes as written, in table, replaced by the number of the code once
+    normalised; per breakdown, (number, code, name) for each of those."""
+    found = {}
+    for n, (column, dimension) in enumerate(zip(PLACE, breakdowns.DIMENSIONS, strict=True)):
+        written = [decode.normal(t) for t in codes.texts(3 + n)]
+        normal_codes = sorted(set(written))
+        table[:, cases.NAT + n] = decode.numbered(written, normal_codes)[table[:, cases.NAT + n]]
+        known = tables.names(lookups, dimension)
+        found[column] = [(i, c, tables.name_of(c, known)) for i, c in enumerate(normal_codes)]
+    return found
+
+
+def counted_cases(
+    endings: Endings, codes: TableCodes, facts: ApplicationFacts, lookups: Lookups
+) -> breakdowns.Cases:
+    """Per counted case, its year and codes as numbers, with the tables naming them."""
+    merit_ranks = np.array([decode.PRIORITY[m] for m in rules.MERITS], dtype=np.int64)
+    table, outcomes = endings.columns(merit_ranks)
+    return breakdowns.Cases(
+        table=table,
+        outcome_map=_outcomes(table, outcomes, codes, lookups),
+        names=_places(table, codes, lookups),
+        decision_codes=facts.decisions,
+    )
+
+
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = {quoted(str(workdir / 'spill'))}")
+    con.execute(f"SET temp_directory = {breakdowns.quoted(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = false")
     return con
-
-
-def _shapes(con: duckdb.DuckDBPyConnection, table: SourceTable, rows: str) -> Shapes:
-    """Rows read per kind (negative keys), with one example each."""
-    kinds = {
-        key: (number, example)
-        for key, number, example in con.execute(
-            f"SELECT least(key, 0), sum(rows)::BIGINT, min(example) FROM {rows} GROUP BY ALL"
-        ).fetchall()
-    }
-    found = Shapes(
-        total=sum(n for n, _ in kinds.values()) if kinds else 0, columns=len(table.columns)
-    )
-    for name, number in CATEGORY.items():
-        found.by_kind[name] = kinds.get(number, (0, None))[0]
-        if (example := kinds.get(number, (0, None))[1]) is not None:
-            found.examples[name] = example
-    return found
-
-
-def read_table(
-    con: duckdb.DuckDBPyConnection, table: SourceTable, rows: str, lookups: Lookups
-) -> Shapes:
-    """One table in one pass: the fast parallel read in UTF-8, unless it meets a row it cannot
-    take; then the recording read, in UTF-8 and, if a value in a column read is not UTF-8, in
-    Latin-1 (the release's own encoding), which refuses and lists rows of any width."""
-    read = read_proceedings if rows == "proceedings" else read_applications
-    needed = PROCEEDING_COLUMNS if rows == "proceedings" else APPLICATION_COLUMNS
-    try:
-        read(con, table, reader(table, needed, "utf-8", recording=False), lookups)
-        found = _shapes(con, table, rows)
-        found.refused = Refused()
-        return found
-    except duckdb.InvalidInputException:
-        pass  # a row wider still, or a value that is not UTF-8: read again, recording them
-    for encoding in ("utf-8", "latin-1"):
-        read(con, table, reader(table, needed, encoding, recording=True), lookups)
-        found = _shapes(con, table, rows)
-        found.refused = read_rejects(con, table)
-        if not found.refused.encoding:
-            break
-    return found
-
-
-def read_proceedings_table(
-    con: duckdb.DuckDBPyConnection, table: SourceTable, lookups: Lookups, counts: Counts
-) -> None:
-    counts.shapes[table.name] = read_table(con, table, "proceedings", lookups)
-    bad = dict(
-        con.execute(
-            f"SELECT key, rows FROM proceedings WHERE key IN ({BAD_DATE}, {BAD_ID})"
-        ).fetchall()
-    )
-    counts.unreadable_dates, counts.unreadable_ids = bad.get(BAD_DATE, 0), bad.get(BAD_ID, 0)
-
-
-def places(con: duckdb.DuckDBPyConnection) -> None:
-    """places: each combination of breakdown codes, as written (place), among the cases counted
-    -> a small number per code of each breakdown (its value as written is kept beside it)."""
-    columns = ", ".join(f"{part('place', n)} AS {name}" for n, name in enumerate(PLACE, start=1))
-    numbers = ", ".join(
-        f"{name} AS {name}_code, dense_rank() OVER (ORDER BY {name})::INTEGER AS {name}"
-        for name in PLACE
-    )
-    con.execute(
-        f"""CREATE TABLE places AS SELECT place, {numbers}
-        FROM (SELECT place, {columns}
-              FROM (SELECT DISTINCT place FROM proceedings WHERE key >= 0))"""
-    )
-
-
-def endings(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
-    """Each case's counted completion (its first, by completion date then proceeding id, that
-    does not move the case elsewhere): its proceeding, fiscal year, the number of its decoded
-    outcome (outcome_map) and of each of its breakdown codes (places)."""
-    decode.create_outcome_map(con, lookups)
-    places(con)
-    breakdown = ", ".join(f"b.{name}" for name in PLACE)
-    con.execute(
-        f"""CREATE TABLE ending AS
-        WITH c AS (
-            SELECT key AS idncase, first_order % {ORDER_FACTOR} AS idnproceeding,
-                DATE '1900-01-01' + (first_order // {ORDER_FACTOR})::INTEGER AS comp_date,
-                outcome_codes, place
-            FROM proceedings WHERE key >= 0
-        )
-        SELECT c.idncase, c.idnproceeding, m.oid, {breakdown},
-            year(c.comp_date) + CASE WHEN month(c.comp_date) >= 10 THEN 1 ELSE 0 END
-                AS fiscal_year
-        FROM c JOIN outcome_map m USING (outcome_codes) JOIN places b USING (place)"""
-    )
-    con.execute("DROP TABLE proceedings")  # its texts, no longer needed, would hold memory
-
-
-def asylum(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per counted case: its breakdowns, its outcome, its asylum decision on the counted
-    completion (the best-ranked application there; NULL if none) and, for an asylum filer (an
-    asylum application on that proceeding or an earlier one of the case), whether it got a
-    merits decision there (MERIT ranks, else -1; NULL: not a filer)."""
-    merits = ", ".join(str(decode.PRIORITY[m]) for m in rules.MERITS)
-    # One statement each, so that DuckDB holds one join's or one group-by's table at a time.
-    con.execute(
-        """CREATE TABLE decision AS
-        SELECT e.idncase, arg_min(a.code, a.rank) AS code, min(a.rank) AS rank
-        FROM applications a JOIN ending e ON a.key = e.idnproceeding
-        GROUP BY e.idncase"""
-    )
-    con.execute(
-        """CREATE TABLE filed AS SELECT idncase, min(key) AS first_filed FROM applications
-        WHERE key >= 0 AND idncase IS NOT NULL GROUP BY idncase"""
-    )
-    con.execute("DROP TABLE applications")
-    con.execute(
-        f"""CREATE TABLE counted AS
-        SELECT e.fiscal_year, e.nat, e.court, e.custody, e.oid, d.code,
-            d.rank // {ORDER_FACTOR} AS priority,
-            CASE WHEN f.first_filed <= e.idnproceeding THEN
-                CASE WHEN d.rank // {ORDER_FACTOR} IN ({merits})
-                    THEN d.rank // {ORDER_FACTOR} ELSE -1 END
-            END AS merits
-        FROM ending e LEFT JOIN decision d ON d.idncase = e.idncase
-            LEFT JOIN filed f ON f.idncase = e.idncase"""
-    )
-    con.execute("DROP TABLE decision; DROP TABLE filed; DROP TABLE ending")
 
 
 def compute(
@@ -203,16 +199,23 @@ def compute(
     applications: SourceTable,
     lookups: Lookups,
     release: str,
+    report: Report,
 ) -> tuple[dict[str, tuple[bytes, int]], Counts]:
     """The nine breakdown tables as CSV text (with their row counts) and what the import saw."""
     counts = Counts()
+    endings, codes, counts.shapes[PROCEEDINGS], tally = read_proceedings(
+        proceedings, lookups, report
+    )
+    counts.unreadable_dates, counts.unreadable_ids = int(tally[BAD_DATE]), int(tally[BAD_ID])
+    application_codes, facts, counts.shapes[APPLICATIONS] = read_applications(
+        applications, lookups, endings, report
+    )
+    counted = counted_cases(endings, codes, facts, lookups)
+    del endings
+    counts.undecoded = breakdowns.undecoded(counted)
     con = connect(workdir)
     try:
-        read_proceedings_table(con, proceedings, lookups, counts)
-        endings(con, lookups)
-        counts.shapes[applications.name] = read_table(con, applications, "applications", lookups)
-        asylum(con)
-        counts.undecoded = breakdowns.undecoded(con)
-        return breakdowns.tables_as_csv(con, lookups, release, workdir), counts
+        breakdowns.load(con, counted)
+        return breakdowns.tables_as_csv(con, counted, release, workdir), counts
     finally:
         con.close()

@@ -1,31 +1,26 @@
-"""Outcome groups for the codes a release holds, decided in Python by the release's own lookups
-and the rules, and handed to DuckDB as small tables or SQL lists.
+"""What each distinct code of a table is, decided in Python by the release's own lookups and the
+rules, once per code: the compiled loops (passes.py) look the answers up by the code's number.
 
-Codes are normalised in SQL (NUL bytes, stray spaces, case); the few hundred distinct
-combinations of (case type, DEC_CODE, OTHER_COMP) among the cases counted are normalised and
-decoded once each, not once per row.
+A code is normalised (`normal`: no NUL bytes, no stray spaces, upper case) before it is compared
+with the lookups' codes. Codes are decoded as UTF-8 until one is not UTF-8; the release's own
+encoding, Latin-1, is then used for all of them (`TableCodes`). If that changes what an earlier
+code was taken to be, the table is read again in Latin-1 from the start (`changed`).
 """
 
 from __future__ import annotations
 
-import duckdb
+import numpy as np
 
 from bot.data.importers.eoir import rules
+from bot.data.importers.eoir.codes import CodeColumn, code_bytes
 from bot.data.importers.eoir.lookups import Lookups
-from bot.data.importers.eoir.reading import part
 
 PRIORITY = {group: rank for rank, group in enumerate(rules.APPLICATION_PRIORITY)}
 
 
 def normal(value: str) -> str:
-    """A breakdown code (nationality, court, custody) as the lookups write it."""
+    """A code as the lookups write it."""
     return value.replace("\0", "").strip().upper()
-
-
-def normal_sql(value: str) -> str:
-    """SQL: a decision or case-type code as the lookups write it: no NUL bytes, no stray
-    spaces, upper case (DuckDB's trim and upper: the rules' codes have always been read so)."""
-    return f"upper(trim(replace({value}, chr(0), '')))"
 
 
 def completion(case_type: str, dec_code: str, other_comp: str, lookups: Lookups) -> tuple:
@@ -41,13 +36,13 @@ def completion(case_type: str, dec_code: str, other_comp: str, lookups: Lookups)
     return field, code, outcome
 
 
-def venue_codes(lookups: Lookups) -> list[tuple[str, str]]:
+def venue_codes(lookups: Lookups) -> set[tuple[str, str]]:
     """(case type, OTHER_COMP) pairs that move a case elsewhere rather than end it."""
-    return sorted(
+    return {
         (case_type, code)
         for (case_type, kind, code), text in lookups.court_decisions.items()
         if kind == "O" and rules.completion_outcome(kind, text) == rules.CHANGE_OF_VENUE
-    )
+    }
 
 
 def application_priorities(lookups: Lookups) -> dict[str, int]:
@@ -59,22 +54,106 @@ def application_priorities(lookups: Lookups) -> dict[str, int]:
     return ranks
 
 
-def create_outcome_map(con: duckdb.DuckDBPyConnection, lookups: Lookups) -> None:
-    """outcome_map: each combination of codes, as written (outcome_codes), among the cases'
-    counted completions -> its number (oid), case type, field, normalised code and group."""
-    case_type, dec_code, other_comp = (part("outcome_codes", n) for n in (1, 2, 3))
-    combos = con.execute(
-        f"""SELECT outcome_codes, {case_type}, {normal_sql(dec_code)}, {normal_sql(other_comp)}
-            FROM (SELECT DISTINCT outcome_codes FROM proceedings WHERE key >= 0)"""
-    ).fetchall()
-    con.execute(
-        "CREATE TABLE outcome_map (oid INTEGER, outcome_codes TEXT, case_type TEXT, field TEXT, "
-        "code TEXT, outcome TEXT)"
-    )
-    con.executemany(
-        "INSERT INTO outcome_map VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (n, codes, case_type, *completion(case_type, *normalised, lookups))
-            for n, (codes, case_type, *normalised) in enumerate(combos)
-        ],
-    )
+class TableCodes:
+    """The numbered code columns of one table, decoded to text in one encoding for all."""
+
+    def __init__(self, columns: int, long_codes: dict[int, bytes], encoding: str = "utf-8") -> None:
+        self.columns = [CodeColumn() for _ in range(columns)]
+        self.long_codes = long_codes
+        self.encoding = encoding
+        self.changed = False  # Latin-1 was found after codes had been taken as UTF-8
+
+    def texts(self, column: int) -> list[str]:
+        """Each code of the column as written, in the order of its number."""
+        return [
+            code_bytes(int(key), self.long_codes).decode(self.encoding)
+            for key in self.columns[column].keys_in_order()
+        ]
+
+    def settle_encoding(self) -> bool:
+        """Latin-1 from now on if a code is not UTF-8; True if the encoding changed."""
+        if self.encoding != "utf-8":
+            return False
+        try:
+            for column in range(len(self.columns)):
+                self.texts(column)
+        except UnicodeDecodeError:
+            self.encoding = "latin-1"
+            return True
+        return False
+
+
+def numbered(texts: list[str], known: list[str]) -> np.ndarray:
+    """Each text's place in `known` (-1: not there)."""
+    places = {text: n for n, text in enumerate(known)}
+    return np.array([places.get(t, -1) for t in texts] or [-1], dtype=np.int64)
+
+
+class Facts:
+    """Arrays of facts per code number, recomputed when codes are added (numbers only grow, so
+    an earlier code's facts stay where they were unless the encoding changed)."""
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def refresh(self, codes: TableCodes) -> None:
+        """The facts of every code so far; codes.changed if an earlier code's facts moved."""
+        switched = codes.settle_encoding()
+        before = self.arrays() if switched else ()
+        self.update(codes)
+        if switched:
+            for old, new in zip(before, self.arrays(), strict=True):
+                if old.shape[0] and not np.array_equal(old, new[: old.shape[0]]):
+                    codes.changed = True
+
+    def update(self, codes: TableCodes) -> None:
+        raise NotImplementedError
+
+
+class ProceedingFacts(Facts):
+    """Per code number: a case type's place in rules.CASE_TYPES (as written, else once
+    normalised; -1: out of scope), whether a DEC_CODE is empty once normalised, and, per case
+    type, whether an OTHER_COMP moves the case elsewhere (venue[type place, number])."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.venue_pairs = venue_codes(lookups)
+
+    def update(self, codes: TableCodes) -> None:
+        types, decisions, others = (codes.texts(n) for n in range(3))
+        scope = list(rules.CASE_TYPES)
+        self.in_scope = numbered([t if t in scope else normal(t) for t in types], scope)
+        self.blank_decision = np.array([normal(d) == "" for d in decisions] or [False], dtype=bool)
+        self.venue = np.array(
+            [
+                [(t, normal(o)) in self.venue_pairs for o in others or [""]]
+                for t in rules.CASE_TYPES
+            ],
+            dtype=bool,
+        )
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.in_scope, self.blank_decision, self.venue.T)
+
+
+class ApplicationFacts(Facts):
+    """Per code number: whether an APPL_CODE is ASYL once normalised; an APPL_DEC's priority
+    (its group's place in PRIORITY) and the number of its normalised code in `decisions`
+    (numbered in the order they appear)."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.priorities = application_priorities(lookups)
+
+    def update(self, codes: TableCodes) -> None:
+        self.asylum = np.array(
+            [normal(c) == rules.ASYLUM_APPLICATION for c in codes.texts(0)] or [False], dtype=bool
+        )
+        written = [normal(d) for d in codes.texts(1)]
+        self.decisions = list(dict.fromkeys(written))
+        self.priority = np.array(
+            [self.priorities.get(d, PRIORITY[rules.UNDECODED]) for d in written] or [0],
+            dtype=np.int64,
+        )
+        self.decision = numbered(written, self.decisions)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.asylum, self.priority, self.decision)

@@ -1,17 +1,18 @@
 """`immistats data import eoir-case-data [PATH_OR_URL]`: a release in, aggregate tables out.
 
 The release is read from the zip as downloaded, its unpacked folder, or a URL (default: EOIR's
-official one). DuckDB reads the two core tables where they are (a zip's are unpacked to a
-temporary work folder first; set TMPDIR to put it on a larger disk) and computes the aggregates;
-the files in data/ are replaced only when everything was read; the report says what changed.
+official one, downloaded to a temporary work folder; set TMPDIR to put it on a larger disk). The
+two core tables are read as streams and reduced as they are read (aggregate.py); the files in
+data/ are replaced only when everything was read; the report says what changed.
 """
 
 from __future__ import annotations
 
 import tempfile
 import time
+import zipfile
+import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -20,19 +21,13 @@ from bot.data.importers.common import ImportFailed
 from bot.data.importers.eoir import aggregate, figures, lookups, rules, tables
 from bot.data.importers.eoir.kind import EOIR_CASE_DATA
 from bot.data.importers.eoir.reading import BLANK, LONG, SHORT, Shapes
-from bot.data.importers.eoir.release import (
-    Release,
-    copy_lookup,
-    count_nul_bytes,
-    open_release,
-    table_file,
-)
+from bot.data.importers.eoir.release import Release, copy_lookup, open_release, source_table
 
 Report = Callable[[str], None]
 CORE_TABLES = (aggregate.PROCEEDINGS, aggregate.APPLICATIONS)
 # What a run can fail with that the person running it can act on (a bad file, a full disk):
 # the CLI prints each as one line; nothing in data/ has been replaced by then.
-FAILURES = (ImportFailed, duckdb.Error, OSError)
+FAILURES = (ImportFailed, duckdb.Error, OSError, zipfile.BadZipFile, zlib.error)
 
 
 def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[str]:
@@ -43,18 +38,16 @@ def run_eoir_import(source: str | None, data_dir: Path, report: Report) -> list[
         workdir = Path(folder)
         report(f"reading {source}")
         with open_release(source, workdir, report) as release:
-            core = [table_file(release, t, workdir, report) for t in CORE_TABLES]
+            core = [source_table(release, t) for t in CORE_TABLES]
             decoders = lookups.read_lookups(
                 {t: copy_lookup(release, t, workdir / f"{t}.tsv") for t in lookups.ALL}
             )
             released, rule = release.release_date(list(CORE_TABLES))
-            report("computing the aggregates (DuckDB)")
-            # NUL bytes of a folder's files are counted beside DuckDB's read (it frees the GIL).
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                zeros = pool.map(lambda table: count_nul_bytes(table, report), core)
-                results, counts = aggregate.compute(workdir, *core, decoders, released.isoformat())
-                nul_bytes = dict(zip(CORE_TABLES, zeros, strict=True))
-    record = _record(source, release, released.isoformat(), rule, counts, nul_bytes)
+            report("reading the tables and computing the aggregates")
+            results, counts = aggregate.compute(
+                workdir, *core, decoders, released.isoformat(), report
+            )
+    record = _record(source, release, released.isoformat(), rule, counts)
     files = tables.outputs(results, decoders, released.isoformat(), record)
     files += _figures(Path(data_dir), files, released.isoformat(), release.label, report)
     changed = tables.changes(files, Path(data_dir))
@@ -100,7 +93,6 @@ def _record(
     released: str,
     rule: str,
     counts: aggregate.Counts,
-    nul_bytes: dict[str, int],
 ) -> list[tuple[str, str]]:
     """The release file: where the figures come from and what the import set aside."""
     items = [
@@ -117,7 +109,7 @@ def _record(
             (f"{name}.rows_read", str(shapes.kept)),
             (f"{name}.rows_rejected", str(shapes.set_aside)),
             (f"{name}.blank_lines", str(shapes.by_kind.get(BLANK, 0))),
-            (f"{name}.nul_bytes_ignored", str(nul_bytes[name])),
+            (f"{name}.nul_bytes_ignored", str(shapes.nul_bytes)),
         ]
     items += [
         (f"{aggregate.PROCEEDINGS}.unreadable_completion_dates", str(counts.unreadable_dates)),

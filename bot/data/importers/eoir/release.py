@@ -1,10 +1,9 @@
-"""Find the tables of an EOIR case-data release (zip, unpacked folder or URL) and hand them to
-DuckDB as files: a folder's files where they are, a zip's members unpacked in fixed-size chunks so
-memory stays flat whatever the table's size.
+"""Find the tables of an EOIR case-data release (zip, unpacked folder or URL) and open them as
+streams: a folder's files where they are, a zip's members decompressed as they are read, so
+nothing is unpacked to disk and memory stays flat whatever the table's size.
 
-The release's defects are left for DuckDB's reader to meet (aggregate.py counts them): tab
-delimiters in .csv files, Latin-1 text, rows with too many or too few fields. NUL bytes are
-counted here by numpy, in the pass that unpacks a zip member or beside DuckDB's read of a folder.
+The release's defects are left for the reader to meet (reading.py counts them): tab delimiters
+in .csv files, Latin-1 text, NUL bytes, rows with too many or too few fields.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
-
 from bot.data.importers.common import FetchError, ImportFailed
 from bot.data.importers.fetch import USER_AGENT, file_name, is_url
 
@@ -35,13 +32,11 @@ Report = Callable[[str], None]
 
 @dataclass(frozen=True)
 class SourceTable:
-    """One core table as DuckDB reads it: its file, its header and, once counted, its NUL bytes."""
+    """One core table: its name, how to open it as a stream of bytes, and its size."""
 
     name: str
-    path: Path
-    columns: tuple[str, ...]
-    bytes_read: int
-    nul_bytes: int | None = None  # None: not counted yet (a file of an unpacked folder)
+    open: Callable[[], BinaryIO]
+    size: int
 
 
 @dataclass
@@ -53,7 +48,6 @@ class Release:
     opener: Callable[[str], BinaryIO]
     sizes: dict[str, int]
     dates: dict[str, datetime]
-    unpacked: bool  # a folder: DuckDB reads its files where they are
 
     @staticmethod
     def key(table: str) -> str:
@@ -105,7 +99,6 @@ def _folder(path: Path) -> Release:
         opener=lambda member: open(member, "rb"),  # noqa: SIM115 - closed by the caller
         sizes={name: p.stat().st_size for name, p in files.items()},
         dates={name: datetime.fromtimestamp(p.stat().st_mtime) for name, p in files.items()},
-        unpacked=True,
     )
 
 
@@ -123,7 +116,6 @@ def _zip(path: Path) -> Iterator[Release]:
             opener=lambda member: _open_member(archive, member, path),
             sizes={name: info.file_size for name, info in infos.items()},
             dates={name: datetime(*info.date_time) for name, info in infos.items()},
-            unpacked=False,
         )
 
 
@@ -182,54 +174,11 @@ class Progress:
         self.report(f"  {self.label}: {self.seen / 1e6:,.1f} MB read")
 
 
-def table_file(release: Release, table: str, workdir: Path, report: Report) -> SourceTable:
-    """The table as a file DuckDB can read: the release's own file in a folder, or the zip member
-    unpacked to `workdir`. The header gives the columns; NUL bytes are counted in the same pass
-    as the unpacking (or, in a folder, by count_nul_bytes while DuckDB reads)."""
+def source_table(release: Release, table: str) -> SourceTable:
     member = release.member(table)
-    size = release.sizes.get(release.key(table), 0)
-    with release.opener(member) as source:
-        header = source.readline()
-        columns = tuple(
-            c.strip()
-            for c in header.replace(b"\0", b"").decode("latin-1").rstrip("\r\n").split("\t")
-        )
-        if release.unpacked:
-            return SourceTable(table, Path(member), columns, size)
-        progress = Progress(table, size, report)
-        progress.advance(len(header))
-        zeros = header.count(b"\0")
-        target = workdir / f"{table}.csv"
-        with open(target, "wb") as out:
-            out.write(header)
-            while chunk := source.read(CHUNK_BYTES):
-                zeros += nul_bytes(chunk)
-                out.write(chunk)
-                progress.advance(len(chunk))
-        progress.done()
-    return SourceTable(table, target, columns, size, zeros)
-
-
-def nul_bytes(chunk: bytes | bytearray | memoryview) -> int:
-    """NUL bytes in a chunk, counted by numpy's vectorised loop (several times faster than
-    bytes.count, and outside the GIL, so beside DuckDB's read it costs little)."""
-    return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 0))
-
-
-def count_nul_bytes(table: SourceTable, report: Report) -> int:
-    """NUL bytes in a file of an unpacked release (DuckDB keeps them inside values, and the
-    importer strips them from the codes it reads; this says how many there were)."""
-    if table.nul_bytes is not None:
-        return table.nul_bytes
-    progress = Progress(table.name, table.bytes_read, report)
-    zeros = 0
-    buffer = bytearray(CHUNK_BYTES)
-    with open(table.path, "rb", buffering=0) as source:
-        while size := source.readinto(buffer):
-            zeros += nul_bytes(memoryview(buffer)[:size])
-            progress.advance(size)
-    progress.done()
-    return zeros
+    return SourceTable(
+        table, lambda: release.opener(member), release.sizes.get(release.key(table), 0)
+    )
 
 
 def copy_lookup(release: Release, table: str, target: Path) -> Path:
