@@ -143,7 +143,7 @@ def _outcomes(
     """Each case's outcome numbered into table[:, OID]; the outcome_map rows: (oid, case type,
     field, code, outcome) for each combination of case type, DEC_CODE and OTHER_COMP."""
     decisions, others = codes.texts(1), codes.texts(2)
-    numbering = CodeColumn()
+    numbering = CodeColumn(packed=False)
     as_column = outcomes.reshape(-1, 1)
     numbering.number(as_column, 0, len(outcomes))
     table[:, cases.OID] = as_column[:, 0]
@@ -158,17 +158,17 @@ def _outcomes(
     return rows
 
 
-def _places(table: np.ndarray, codes: TableCodes, lookups: Lookups) -> dict[str, list[tuple]]:
-    """Each breakdown's codes as written, in table, replaced by the number of the code once
-    normalised; per breakdown, (number, code, name) for each of those."""
-    found = {}
+def _places(codes: TableCodes, lookups: Lookups) -> tuple[list[np.ndarray], dict]:
+    """Per breakdown, each code's number as written -> the number of the code once normalised,
+    and (number, code, name) for each of those."""
+    maps, names = [], {}
     for n, (column, dimension) in enumerate(zip(PLACE, breakdowns.DIMENSIONS, strict=True)):
         written = [decode.normal(t) for t in codes.texts(3 + n)]
         normal_codes = sorted(set(written))
-        table[:, cases.NAT + n] = decode.numbered(written, normal_codes)[table[:, cases.NAT + n]]
+        maps.append(decode.numbered(written, normal_codes))
         known = tables.names(lookups, dimension)
-        found[column] = [(i, c, tables.name_of(c, known)) for i, c in enumerate(normal_codes)]
-    return found
+        names[column] = [(i, c, tables.name_of(c, known)) for i, c in enumerate(normal_codes)]
+    return maps, names
 
 
 def counted_cases(
@@ -176,11 +176,12 @@ def counted_cases(
 ) -> breakdowns.Cases:
     """Per counted case, its year and codes as numbers, with the tables naming them."""
     merit_ranks = np.array([decode.PRIORITY[m] for m in rules.MERITS], dtype=np.int64)
-    table, outcomes = endings.columns(merit_ranks)
+    maps, names = _places(codes, lookups)
+    table, outcomes = endings.columns(merit_ranks, maps)
     return breakdowns.Cases(
         table=table,
         outcome_map=_outcomes(table, outcomes, codes, lookups),
-        names=_places(table, codes, lookups),
+        names=names,
         decision_codes=facts.decisions,
     )
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bot.data.importers.eoir import cases, decode, rules, tables
-from bot.data.importers.eoir.counting import count_by
+from bot.data.importers.eoir.counting import column_ranges, count_by
 
 DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEASURES = {
@@ -49,7 +49,7 @@ def quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dataclass(eq=False)
+@dataclass
 class Cases:
     """The counted cases: one row per case in `table` (cases.CASE_COLUMNS: fiscal year, the
     numbers of its nationality, court and custody codes (`names`), of its outcome (outcome_map)
@@ -64,12 +64,10 @@ class Cases:
     def column(self, name: str) -> np.ndarray:
         return self.table[:, cases.CASE_COLUMNS.index(name)]
 
-    @functools.cache  # noqa: B019 - one Cases per import, kept until its tables are written
+    @functools.cached_property
     def ranges(self) -> tuple[np.ndarray, np.ndarray]:
         """Each column's lowest and highest value (0, 0 with no cases)."""
-        if not len(self.table):
-            return np.zeros(self.table.shape[1], np.int32), np.zeros(self.table.shape[1], np.int32)
-        return self.table.min(axis=0), self.table.max(axis=0)
+        return column_ranges(self.table)
 
 
 def load(con: duckdb.DuckDBPyConnection, counted: Cases) -> None:
@@ -105,7 +103,7 @@ def _groups(counted: Cases, measure: str) -> dict[str, pd.DataFrame]:
     frames = {}
     for column, (values, counts) in zip(
         DIMENSIONS.values(),
-        count_by(counted.table, combinations, *counted.ranges(), skip),
+        count_by(counted.table, combinations, *counted.ranges, skip),
         strict=True,
     ):
         names = ("fiscal_year", "number", *counted_as)
@@ -151,9 +149,9 @@ def _copy(
 def tables_as_csv(
     con: duckdb.DuckDBPyConnection, counted: Cases, release: str, workdir: Path
 ) -> dict[str, tuple[bytes, int]]:
-    """Every breakdown table as CSV text (header included) and its number of rows; two measures
-    at a time, each table on a cursor of its own (DuckDB runs a small query on one core, and
-    counting frees the GIL too)."""
+    """Every breakdown table as CSV text (header included) and its number of rows; the three
+    measures at once, each table on a cursor of its own (DuckDB runs a small query on one
+    core, and counting frees the GIL too)."""
 
     def one(measure: str) -> list[tuple[str, tuple[bytes, int]]]:
         written = []
@@ -163,7 +161,7 @@ def tables_as_csv(
             written.append((f"{measure}_by_{dimension}", (target.read_bytes(), rows)))
         return written
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=len(MEASURES)) as pool:
         return dict(item for written in pool.map(one, MEASURES) for item in written)
 
 

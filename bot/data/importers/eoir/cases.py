@@ -229,14 +229,17 @@ class Endings:
             self.best_rank, self.best_code, self.first_filed,
         )  # fmt: skip
 
-    def columns(self, merit_ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One row per case (CASE_COLUMNS, the codes still as numbered per column as written,
-        OID empty) and each case's (case type, DEC_CODE, OTHER_COMP) as one number."""
+    def columns(
+        self, merit_ranks: np.ndarray, places: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One row per case (CASE_COLUMNS; OID left empty; a breakdown code's number as written
+        turned into places[n][number]) and each case's (case type, DEC_CODE, OTHER_COMP) as one
+        number."""
         table = np.empty((self.count, len(CASE_COLUMNS)), dtype=np.int32)
         outcomes = np.empty(self.count, dtype=np.int64)
         _case_rows(
             self.keys, self.orders, self.codes, self.best_rank, self.best_code,
-            self.first_filed, merit_ranks, table, outcomes,
+            self.first_filed, merit_ranks, *places, table, outcomes,
         )  # fmt: skip
         return table, outcomes
 
@@ -296,6 +299,9 @@ def _case_rows(
     best_code: np.ndarray,
     first_filed: np.ndarray,
     merit_ranks: np.ndarray,
+    nationalities: np.ndarray,
+    courts: np.ndarray,
+    custody: np.ndarray,
     table: np.ndarray,
     outcomes: np.ndarray,
 ) -> None:
@@ -304,8 +310,9 @@ def _case_rows(
         if keys[slot] == EMPTY:
             continue
         table[row, FISCAL_YEAR] = fiscal_year(orders[slot] // ORDER_FACTOR - DAY_OFFSET)
-        for n in range(3):
-            table[row, NAT + n] = codes[slot, 3 + n]
+        table[row, NAT] = nationalities[codes[slot, 3]]
+        table[row, COURT] = courts[codes[slot, 4]]
+        table[row, CUSTODY] = custody[codes[slot, 5]]
         outcomes[row] = (
             np.int64(codes[slot, 0]) << 42 | np.int64(codes[slot, 1]) << 21 | codes[slot, 2]
         )

@@ -14,6 +14,8 @@ from numba import njit
 
 EMPTY = np.iinfo(np.int64).min
 START_CAPACITY = 1024
+SHORT_BYTES = 2  # codes this long or shorter are also found by their bytes, without hashing
+SHORT_MASK = (1 << (8 * SHORT_BYTES)) - 1
 MIXER = -7_046_029_254_386_353_131  # 0x9E3779B97F4A7C15 as a signed int64 (Fibonacci hashing)
 
 
@@ -22,6 +24,7 @@ def _number_column(
     keys: np.ndarray,
     numbers: np.ndarray,
     found: np.ndarray,
+    short: np.ndarray,
     values: np.ndarray,
     slot: int,
     rows: int,
@@ -30,11 +33,19 @@ def _number_column(
 ) -> int:
     """Replaces values[row, slot] (a packed code) by its number from row `start` on, adding
     new codes to the table and to `found` (keys in order of number). Stops before a new code
-    would take the table past `limit` codes; returns the row it stopped at."""
+    would take the table past `limit` codes; returns the row it stopped at. Codes of up to
+    SHORT_BYTES bytes, most of the release's, are looked up in `short` first, by their bytes."""
     mask = keys.shape[0] - 1
     count = found[0]
     for row in range(start, rows):
         key = values[row, slot]
+        length = key >> 56
+        direct = -1
+        if 0 <= length <= SHORT_BYTES and short.shape[0]:
+            direct = (length << (8 * SHORT_BYTES)) | (key & SHORT_MASK)
+            if short[direct] >= 0:
+                values[row, slot] = short[direct]
+                continue
         place = ((key ^ (key >> 29)) * MIXER >> 32) & mask
         while keys[place] != key and keys[place] != EMPTY:
             place = (place + 1) & mask
@@ -47,17 +58,21 @@ def _number_column(
             found[count + 1] = key
             count += 1
         values[row, slot] = numbers[place]
+        if direct >= 0:
+            short[direct] = numbers[place]
     found[0] = count
     return rows
 
 
 class CodeColumn:
-    """The numbering of one column's codes, grown as new ones appear."""
+    """The numbering of one column's codes (packed by scan.py; packed=False: any integers >= 0),
+    grown as new ones appear."""
 
-    def __init__(self) -> None:
+    def __init__(self, packed: bool = True) -> None:
         self.keys = np.full(START_CAPACITY, EMPTY, dtype=np.int64)
         self.numbers = np.zeros(START_CAPACITY, dtype=np.int64)
         self.found = np.zeros(START_CAPACITY // 2 + 1, dtype=np.int64)  # count, then keys
+        self.short = np.full((SHORT_BYTES + 1) << (8 * SHORT_BYTES) if packed else 0, -1)
 
     @property
     def count(self) -> int:
@@ -71,6 +86,7 @@ class CodeColumn:
                 self.keys,
                 self.numbers,
                 self.found,
+                self.short,
                 values,
                 slot,
                 rows,
@@ -90,8 +106,11 @@ class CodeColumn:
         self.keys = np.full(capacity, EMPTY, dtype=np.int64)
         self.numbers = np.zeros(capacity, dtype=np.int64)
         self.found = np.zeros(capacity // 2 + 1, dtype=np.int64)
+        self.short[:] = -1  # refilled as the codes are added again
         again = keys.reshape(-1, 1).copy()
-        _number_column(self.keys, self.numbers, self.found, again, 0, len(keys), 0, capacity // 2)
+        _number_column(
+            self.keys, self.numbers, self.found, self.short, again, 0, len(keys), 0, capacity // 2
+        )
 
 
 def code_bytes(key: int, long_codes: dict[int, bytes]) -> bytes:

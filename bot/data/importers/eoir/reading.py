@@ -28,7 +28,7 @@ from bot.data.importers.eoir.release import Progress, SourceTable
 
 LONG, SHORT, BLANK = "long", "short", "blank"
 SHOWN_REFUSED = 20
-CHUNK_BYTES = 32 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 SPLIT_SEARCH = 1 << 16  # how far from a chunk's middle a newline is looked for
 AHEAD = 2  # chunks scanned ahead of the one being reduced
 INTEGER = re.compile(rb" *[+-]?[0-9]+ *")
