@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.data.importers.common import FetchError
+from bot.data.importers.eoir import aggregate, reading
 from bot.data.importers.eoir.importer import run_eoir_import
+from bot.data.importers.eoir.reading import read_table as read
 from tests.fixtures.eoir.synthetic import Expected, generate, write_folder, write_zip
 
 DIMENSIONS = ("nationality", "court", "custody")
@@ -281,3 +283,63 @@ def test_without_a_date_in_its_name_the_release_is_dated_by_its_files(release, t
     assert record["release_date"] == "2026-04-01"  # the zip members' date
     assert record["release_date_rule"] == "the newest file date of the tables read"
     assert any(line.strip().startswith("B_TblProceeding:") and "MB read" in line for line in lines)
+
+
+def test_a_latin1_byte_after_codes_taken_as_utf8_makes_the_table_be_read_again(
+    release, tmp_path, monkeypatch
+):
+    """A case type written 'RMV' + a UTF-8 no-break space is in scope read as UTF-8 (the space is
+    stripped) but not as Latin-1 ('RMVÂ'). A code that is not UTF-8 in a later chunk decides the
+    table is Latin-1, so the case must not count: the table is read again from the start."""
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 4096)
+    files, _ = release
+    rows = files["EOIR Case Data/B_TblProceeding.csv"].split(b"\r\n")
+    header = rows[0].split(b"\t")
+    cases = Counter(row.split(b"\t")[1] for row in rows[1:] if b"\t" in row)
+    first = next(  # a case's only proceeding, completed, of type RMV: counted once
+        n
+        for n, row in enumerate(rows[1:], start=1)
+        if len(cells := row.split(b"\t")) == len(header)
+        and cases[cells[1]] == 1
+        and cells[header.index(b"CASE_TYPE")] == b"RMV"
+        and cells[header.index(b"COMP_DATE")]
+    )
+    rows[first] = rows[first].replace(b"\tRMV\t", b"\tRMV\xc2\xa0\t")
+    undecided = dict(files, **{"EOIR Case Data/B_TblProceeding.csv": b"\r\n".join(rows)})
+    last = max(n for n, row in enumerate(rows) if b"\tMX\t" in row)
+    rows[last] = rows[last].replace(b"\tMX\t", b"\tMX\xc9\t")  # far past the first chunk
+    changed = dict(files, **{"EOIR Case Data/B_TblProceeding.csv": b"\r\n".join(rows)})
+    reads = []
+    monkeypatch.setattr(aggregate, "read_table", lambda *a: reads.append(a[0].name) or read(*a))
+    totals = {}
+    for name, release_files in (("utf-8", undecided), ("latin-1", changed)):
+        data = tmp_path / name
+        data.mkdir()
+        folder = write_folder(release_files, tmp_path / f"{name}-2026-04-01")
+        run_eoir_import(str(folder), data, lambda _: None)
+        totals[name] = sum(tally(data / "eoir_completions_by_court.csv.gz", "court", ()).values())
+    assert totals["utf-8"] == totals["latin-1"] + 1
+    assert reads.count("B_TblProceeding") == 3  # once as UTF-8, twice for the Latin-1 one
+
+
+def test_a_release_with_no_completed_case_writes_empty_tables(release, tmp_path):
+    files, _ = release
+    header = files["EOIR Case Data/B_TblProceeding.csv"].split(b"\r\n", 1)[0]
+    changed = dict(files, **{"EOIR Case Data/B_TblProceeding.csv": header + b"\r\n"})
+    data = tmp_path / "data"
+    data.mkdir()
+    run_eoir_import(str(write_folder(changed, tmp_path / "release-2026-04-01")), data, print)
+    assert read_table(data / "eoir_completions_by_nationality.csv.gz") == []
+    assert read_table(data / "eoir_asylum_filers_by_court.csv.gz") == []
+
+
+def test_a_damaged_zip_member_is_a_failure_the_cli_reports(release, tmp_path):
+    from bot.data.importers.eoir.importer import FAILURES
+
+    archive = write_zip(release[0], tmp_path / "EOIR Case Data 2026-0401.zip")
+    damaged = bytearray(archive.read_bytes())
+    middle = len(damaged) // 3
+    damaged[middle : middle + 64] = bytes(64)
+    archive.write_bytes(bytes(damaged))
+    with pytest.raises(FAILURES):
+        run_eoir_import(str(archive), tmp_path, lambda _: None)

@@ -90,10 +90,19 @@ def numbered(texts: list[str], known: list[str]) -> np.ndarray:
 
 
 class Facts:
-    """Arrays of facts per code number, recomputed when codes are added (numbers only grow, so
-    an earlier code's facts stay where they were unless the encoding changed)."""
+    """Arrays of facts per code number (arrays()[n] indexed by the numbers of code column
+    INDEXED_BY[n]), recomputed when codes are added. Numbers only grow, so an earlier code's
+    facts stay where they were unless the encoding changed."""
+
+    INDEXED_BY: tuple[int, ...] = ()
+
+    def __init__(self) -> None:
+        self.known: list[int] = []  # each code column's codes when the facts were last made
 
     def arrays(self) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def update(self, codes: TableCodes) -> None:
         raise NotImplementedError
 
     def refresh(self, codes: TableCodes) -> None:
@@ -101,13 +110,11 @@ class Facts:
         switched = codes.settle_encoding()
         before = self.arrays() if switched else ()
         self.update(codes)
-        if switched:
-            for old, new in zip(before, self.arrays(), strict=True):
-                if old.shape[0] and not np.array_equal(old, new[: old.shape[0]]):
-                    codes.changed = True
-
-    def update(self, codes: TableCodes) -> None:
-        raise NotImplementedError
+        for column, old, new in zip(self.INDEXED_BY, before, self.arrays(), strict=False):
+            earlier = self.known[column]
+            if not np.array_equal(old[:earlier], new[:earlier]):
+                codes.changed = True
+        self.known = [column.count for column in codes.columns]
 
 
 class ProceedingFacts(Facts):
@@ -115,7 +122,10 @@ class ProceedingFacts(Facts):
     normalised; -1: out of scope), whether a DEC_CODE is empty once normalised, and, per case
     type, whether an OTHER_COMP moves the case elsewhere (venue[type place, number])."""
 
+    INDEXED_BY = (0, 1, 2)
+
     def __init__(self, lookups: Lookups) -> None:
+        super().__init__()
         self.venue_pairs = venue_codes(lookups)
 
     def update(self, codes: TableCodes) -> None:
@@ -140,7 +150,10 @@ class ApplicationFacts(Facts):
     (its group's place in PRIORITY) and the number of its normalised code in `decisions`
     (numbered in the order they appear)."""
 
+    INDEXED_BY = (0, 1, 1)
+
     def __init__(self, lookups: Lookups) -> None:
+        super().__init__()
         self.priorities = application_priorities(lookups)
 
     def update(self, codes: TableCodes) -> None:
