@@ -147,6 +147,14 @@ def main() -> None:
                 },
                 root / "release.zip",
             )
+        warm = root / "warm"
+        warm.mkdir()
+        small = generate(root / "small", 6_000)
+        first, _, _ = run_child(CHILD, str(small), str(warm))
+        print(
+            f"a small release first ({first:.1f} s): numba compiles the reader on first use "
+            "and caches it on disk; the runs below load it from there"
+        )
         data = root / "data"
         data.mkdir()
         seconds, cpu, peak = run_child(CHILD, str(source), str(data))

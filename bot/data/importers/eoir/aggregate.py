@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from bot.data.importers.common import ImportFailed
 from bot.data.importers.eoir import breakdowns, cases, decode, rules, tables
 from bot.data.importers.eoir.cases import Endings, FirstCompletions
-from bot.data.importers.eoir.codes import CodeColumn
+from bot.data.importers.eoir.codes import MOST_CODES, CodeColumn
 from bot.data.importers.eoir.decode import ApplicationFacts, ProceedingFacts, TableCodes
 from bot.data.importers.eoir.lookups import Lookups
 from bot.data.importers.eoir.passes import (
@@ -58,7 +59,11 @@ def _number_codes(rows: Rows, codes: TableCodes, first_slot: int, facts: decode.
     before = [column.count for column in codes.columns]
     for n, column in enumerate(codes.columns):
         column.number(rows.values, first_slot + n, len(rows.fields))
-    if [column.count for column in codes.columns] != before:
+    if (counts := [column.count for column in codes.columns]) != before:
+        if max(counts) > MOST_CODES:
+            raise ImportFailed(
+                f"more than {MOST_CODES:,} distinct codes in one column: not a release's codes"
+            )
         facts.refresh(codes)
 
 
@@ -77,7 +82,7 @@ def read_proceedings(
         _number_codes(rows, codes, FIRST_CODE, facts)
         size = len(rows.fields)
         case_ids, orders = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-        found = np.empty((size, len(codes.columns)), dtype=np.int32)
+        found = np.empty((size, len(codes.columns)), dtype=cases.CODE_TYPE)
         counted = proceeding_rows(
             rows.values,
             rows.fields,

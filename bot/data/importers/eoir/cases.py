@@ -27,6 +27,7 @@ LOAD = 0.7  # the share of a hashed table's slots in use before it grows
 DIRECT_FLOOR = 1 << 22  # a direct table may have this many slots whatever the number of cases
 DIRECT_SPREAD = 4  # or this many per case
 PLACE_CODES = 6  # case type, DEC_CODE, OTHER_COMP, NAT, BASE_CITY_CODE, CUSTODY (numbered)
+CODE_TYPE = np.int16  # a code's number, kept per case (codes.MOST_CODES per column at most)
 # The columns of Endings.columns: a case's fiscal year, its breakdown codes' numbers, its outcome,
 # asylum decision code and priority (-1: none), and, for an asylum filer, the priority of its
 # merits decision (-1: none; NOT_FILED: not a filer).
@@ -115,7 +116,7 @@ class FirstCompletions:
     def _allocate(self, size: int, direct: bool) -> None:
         self.keys = np.full(size, EMPTY, dtype=np.int64)
         self.orders = np.zeros(size, dtype=np.int64)
-        self.codes = np.zeros((size, PLACE_CODES), dtype=np.int32)
+        self.codes = np.zeros((size, PLACE_CODES), dtype=CODE_TYPE)
         self.count = np.zeros(1, dtype=np.int64)
         self.shift = shift_of(size, direct)
 
@@ -203,8 +204,8 @@ class Endings:
         direct = direct_size(largest, self.count)
         size = direct or hashed_size(self.count)
         self.proceeding_keys = np.full(size, EMPTY, dtype=np.int64)
-        self.proceeding_index = np.full(size, -1, dtype=np.int64)
-        self.proceeding_chain = np.full(len(self.keys), -1, dtype=np.int64)
+        self.proceeding_index = np.full(size, -1, dtype=np.int32)
+        self.proceeding_chain = np.full(len(self.keys), -1, dtype=np.int32)
         self.proceeding_shift = shift_of(size, bool(direct))
         _index_proceedings(
             self.keys, self.orders, self.proceeding_keys, self.proceeding_index,
@@ -234,7 +235,8 @@ class Endings:
     ) -> tuple[np.ndarray, np.ndarray]:
         """One row per case (CASE_COLUMNS; OID left empty; a breakdown code's number as written
         turned into places[n][number]) and each case's (case type, DEC_CODE, OTHER_COMP) as one
-        number."""
+        number. Once the applications are all read: their index is dropped first, to make room."""
+        del self.proceeding_keys, self.proceeding_index, self.proceeding_chain
         table = np.empty((self.count, len(CASE_COLUMNS)), dtype=np.int32)
         outcomes = np.empty(self.count, dtype=np.int64)
         _case_rows(

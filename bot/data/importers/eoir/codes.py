@@ -14,6 +14,7 @@ from numba import njit
 
 EMPTY = np.iinfo(np.int64).min
 START_CAPACITY = 1024
+MOST_CODES = 2**15 - 1  # numbers are kept per case as int16: a release has a few hundred a column
 SHORT_BYTES = 2  # codes this long or shorter are also found by their bytes, without hashing
 SHORT_MASK = (1 << (8 * SHORT_BYTES)) - 1
 MIXER = -7_046_029_254_386_353_131  # 0x9E3779B97F4A7C15 as a signed int64 (Fibonacci hashing)

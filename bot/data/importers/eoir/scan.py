@@ -100,23 +100,14 @@ def _read_date(buf: np.ndarray, start: int, end: int) -> tuple[int, bool]:
 
 
 @njit(cache=True, nogil=True)
-def _read_field(buf: np.ndarray, start: int, end: int, kind: int) -> tuple[int, bool]:
-    """(value, read) of one field by its kind; not read: the slow path must read it."""
-    length = end - start
-    if kind == CODE:
-        if length > CODE_BYTES:
-            return 0, False
-        bytes_kept = (np.uint64(1) << np.uint64(8 * length)) - np.uint64(1)
-        return np.int64(_load_word(buf, start) & bytes_kept) | (length << 56), True
-    if length == 0:
-        return NO_NUMBER, True
+def _read_rest(buf: np.ndarray, start: int, end: int, kind: int) -> tuple[int, bool]:
+    """(value, read) of a non-empty field scan_lines does not read itself: a date, an id of more
+    than eight digits, a code too long to pack (not read: the slow path reads it)."""
     if kind == DATE:
         return _read_date(buf, start, end)
-    if length <= WORD:
-        return _eight_digits(_load_word(buf, start), length)
-    if length > 18:
+    if kind == CODE or end - start > 18:
         return 0, False
-    value = _digits(buf, start, length)
+    value = _digits(buf, start, end - start)
     return value, value >= 0
 
 
@@ -212,47 +203,53 @@ def scan_lines(
         target = next_read[0]
         flags = 0
         at = position
-        while True:
+        while position == starts[row]:  # until the line's newline is met
             word = _load_word(buf, at)
-            tabs = _zero_bytes(word ^ TABS)
-            newlines = _zero_bytes(word ^ NEWLINES)
-            before = ~np.uint64(0)
-            if newlines:
-                before = (newlines & (~newlines + np.uint64(1))) - np.uint64(1)
-            tabs &= before
-            nul_bytes += _byte_count(_zero_bytes(word) & before)
-            while tabs:
-                if field + _byte_count(tabs) <= target:  # none ends the column read next
-                    field += _byte_count(tabs)
+            stops = _zero_bytes(word ^ TABS)  # where fields end: tabs, then the newline
+            newline = _zero_bytes(word ^ NEWLINES)
+            within = ~np.uint64(0)
+            if newline:
+                newline &= ~newline + np.uint64(1)  # the first one ends the line
+                within = newline - np.uint64(1)
+                stops = (stops & within) | newline
+            nul_bytes += _byte_count(_zero_bytes(word) & within)
+            while stops:
+                tabs = stops & within
+                passed = _byte_count(tabs)
+                if passed and field + passed <= target:  # none ends the column read next
+                    field += passed
                     field_start = at + _last_byte(tabs) + 1
-                    break
-                tab = at + _first_byte(tabs)
-                if field == target:
+                    stops &= ~within
+                    continue
+                stop = at + _first_byte(stops)
+                field_end = stop
+                line_end = (stops & (stops - np.uint64(1))) == 0 and newline != 0
+                if line_end and field_end > field_start and buf[field_end - 1] == RETURN:
+                    field_end -= 1
+                if field == target:  # read here, not in a function: calls cost more than this
                     slot = slot_of[field]
-                    value, read = _read_field(buf, field_start, tab, kinds[slot])
+                    kind = kinds[slot]
+                    length = field_end - field_start
+                    value = NO_NUMBER
+                    read = True
+                    if kind == CODE and length <= CODE_BYTES:
+                        kept = (np.uint64(1) << np.uint64(8 * length)) - np.uint64(1)
+                        value = np.int64(_load_word(buf, field_start) & kept) | (length << 56)
+                    elif kind == ID and 0 < length <= WORD:
+                        value, read = _eight_digits(_load_word(buf, field_start), length)
+                    elif length:  # a date, a long id or code (an empty id or date: NO_NUMBER)
+                        value, read = _read_rest(buf, field_start, field_end, kind)
                     values[row, slot] = value
                     if not read:
                         flags |= 1 << slot
                     target = next_read[min(field + 1, width)]
                 field += 1
-                field_start = tab + 1
-                tabs &= tabs - np.uint64(1)
-            if newlines:
-                line_end = at + _first_byte(newlines)
-                field_end = line_end
-                if field_end > field_start and buf[field_end - 1] == RETURN:
-                    field_end -= 1
-                if field == target:
-                    slot = slot_of[field]
-                    value, read = _read_field(buf, field_start, field_end, kinds[slot])
-                    values[row, slot] = value
-                    if not read:
-                        flags |= 1 << slot
-                field += 1
-                if field == 1 and _spaces_only(buf, field_start, field_end):
-                    field = 0
-                position = line_end + 1
-                break
+                field_start = stop + 1
+                stops &= stops - np.uint64(1)
+                if line_end:
+                    if field == 1 and _spaces_only(buf, starts[row], field_end):
+                        field = 0
+                    position = stop + 1
             at += WORD
         for column in range(field, width):  # a short line: its missing fields are empty
             if slot_of[column] >= 0:
