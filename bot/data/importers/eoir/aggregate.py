@@ -206,8 +206,8 @@ def compute(
     lookups: Lookups,
     release: str,
     report: Report,
-) -> tuple[dict[str, tuple[bytes, int]], Counts]:
-    """The nine breakdown tables as CSV text (with their row counts) and what the import saw."""
+) -> tuple[list[tables.Output], Counts]:
+    """The nine breakdown tables as files for data/ and what the import saw."""
     counts = Counts()
     endings, codes, counts.shapes[PROCEEDINGS], tally = read_proceedings(
         proceedings, lookups, report

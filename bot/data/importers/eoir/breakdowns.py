@@ -148,21 +148,23 @@ def _copy(
 
 def tables_as_csv(
     con: duckdb.DuckDBPyConnection, counted: Cases, release: str, workdir: Path
-) -> dict[str, tuple[bytes, int]]:
-    """Every breakdown table as CSV text (header included) and its number of rows; the three
-    measures at once, each table on a cursor of its own (DuckDB runs a small query on one
-    core, and counting frees the GIL too)."""
+) -> list[tables.Output]:
+    """Every breakdown table as a file for data/; the three measures at once, each table on a
+    cursor of its own (DuckDB runs a small query on one core; counting and compressing free
+    the GIL too)."""
 
-    def one(measure: str) -> list[tuple[str, tuple[bytes, int]]]:
+    def one(measure: str) -> list[tables.Output]:
         written = []
         for dimension, groups in zip(DIMENSIONS, _groups(counted, measure).values(), strict=True):
-            target = workdir / f"{measure}_by_{dimension}.csv"
-            rows = _copy(con.cursor(), groups, measure, dimension, release, target)
-            written.append((f"{measure}_by_{dimension}", (target.read_bytes(), rows)))
+            name = f"{measure}_by_{dimension}"
+            rows = _copy(con.cursor(), groups, measure, dimension, release, workdir / f"{name}.csv")
+            written.append(
+                tables.breakdown_output(name, (workdir / f"{name}.csv").read_bytes(), rows)
+            )
         return written
 
     with ThreadPoolExecutor(max_workers=len(MEASURES)) as pool:
-        return dict(item for written in pool.map(one, MEASURES) for item in written)
+        return [output for written in pool.map(one, MEASURES) for output in written]
 
 
 def undecoded(counted: Cases) -> list[str]:

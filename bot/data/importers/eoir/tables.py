@@ -12,7 +12,6 @@ import gzip
 import io
 import os
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,21 +88,17 @@ def name_of(code: str, names: dict[str, str]) -> str:
     return names.get(code, f"code {code} is not in the release's lookup table")
 
 
+def breakdown_output(table: str, text: bytes, rows: int) -> Output:
+    """A breakdown table's file for data/, compressed (zlib works outside the GIL, so the
+    tables are compressed on the threads that write them)."""
+    return Output.of_text(f"{PREFIX}{table}.csv.gz", text, rows)
+
+
 def outputs(
-    results: dict[str, tuple[bytes, int]],
-    lookups: Lookups,
-    release: str,
-    record: list[tuple[str, str]],
+    breakdowns: list[Output], lookups: Lookups, release: str, record: list[tuple[str, str]]
 ) -> list[Output]:
-    """The nine breakdown tables (CSV text from DuckDB), the decoders and the release record,
-    ready to write; compressed in parallel (zlib works outside the GIL)."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        files = list(
-            pool.map(
-                lambda item: Output.of_text(f"{PREFIX}{item[0]}.csv.gz", *item[1]),
-                sorted(results.items()),
-            )
-        )
+    """The nine breakdown tables, the decoders and the release record, ready to write."""
+    files = sorted(breakdowns, key=lambda output: output.name)
     decoders = sorted(
         [("APPL_DEC", "", code, text) for code, text in lookups.application_decisions.items()]
         + [
