@@ -1,13 +1,15 @@
 """The nine breakdown tables and the list of undecoded codes, from the cases aggregate.py
 counted (`Cases`: per case, its year and codes as numbers). counting.py counts the cases per
-group; DuckDB names the groups from small tables Python made (an outcome, a breakdown code and its
-name, a decision code), merges groups whose names are the same and writes each table as CSV.
+number; here each group's numbers become its names (an outcome, a decision, a code), groups with
+the same names are merged and put in the order of their names, and DuckDB writes each table as
+CSV from small tables naming the numbers.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,25 +24,12 @@ from bot.data.importers.eoir.counting import column_ranges, count_by
 DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEASURES = {
     # measure: (the cases it skips: a column and its value, the columns they are counted by,
-    # the names of those groups)
-    "asylum_decisions": (
-        (cases.PRIORITY, -1),
-        ("priority", "code"),
-        "r.name AS g1, k.code AS g2, NULL AS g3 FROM g JOIN ranks r ON r.rank = g.priority "
-        "JOIN decision_codes k ON k.id = g.code",
-    ),
-    "completions": (
-        (-1, 0),
-        ("oid",),
-        "m.outcome AS g1, m.field AS g2, m.code AS g3 FROM g JOIN outcome_map m USING (oid)",
-    ),
-    "asylum_filers": (
-        (cases.MERITS, cases.NOT_FILED),
-        ("merits", "oid"),
-        "r.name AS g1, m.outcome AS g2, NULL AS g3 FROM g JOIN ranks r ON r.rank = g.merits "
-        "JOIN outcome_map m USING (oid)",
-    ),
+    # where each of the table's group labels (tables.GROUPS) comes from: (column, name part))
+    "asylum_decisions": ((cases.PRIORITY, -1), ("priority", "code"), ((0, 0), (1, 0))),
+    "completions": ((-1, 0), ("oid",), ((0, 0), (0, 1), (0, 2))),
+    "asylum_filers": ((cases.MERITS, cases.NOT_FILED), ("merits", "oid"), ((0, 0), (1, 0))),
 }
+NAME_PARTS = 3  # a group column's number names up to three things (outcome, field, code)
 NO_MERITS = "no merits decision"
 
 
@@ -92,57 +81,109 @@ def load(con: duckdb.DuckDBPyConnection, counted: Cases) -> None:
         con.unregister("small")
 
 
-def _groups(counted: Cases, measure: str) -> dict[str, pd.DataFrame]:
-    """The cases a measure counts, per year, breakdown number and groups, for each breakdown
-    column: g in _copy's SQL."""
+def _names_of(counted: Cases, measure: str, column: str) -> Callable[[int], tuple]:
+    """What a number of a group column names in a measure's tables."""
+    ranks = {rank: group for group, rank in decode.PRIORITY.items()} | {-1: NO_MERITS}
+    outcomes = {oid: (outcome, field, code) for oid, _, field, code, outcome in counted.outcome_map}
+    if column in ("priority", "merits"):
+        return lambda n: (ranks.get(n, ""),)
+    if column == "code":
+        return lambda n: (
+            counted.decision_codes[n] if 0 <= n < len(counted.decision_codes) else "",
+        )
+    if measure == "completions":
+        return lambda n: outcomes.get(n, ("", "", ""))
+    return lambda n: outcomes.get(n, ("",))[:1]
+
+
+def _canonical(counted: Cases, measure: str) -> list[tuple[int, np.ndarray, list[tuple]]]:
+    """Per group column of a measure: its lowest number, each number's place among the column's
+    distinct names in their order, and those names (padded to NAME_PARTS): numbers naming the
+    same things (codes written differently, decoded alike) share a place."""
+    lows, highs = counted.ranges
+    found = []
+    for name in MEASURES[measure][1]:
+        index = cases.CASE_COLUMNS.index(name)
+        low, high = int(lows[index]), int(highs[index])
+        naming = _names_of(counted, measure, name)
+        names = [naming(n) + ("",) * (NAME_PARTS - len(naming(n))) for n in range(low, high + 1)]
+        distinct = sorted(set(names))
+        place = {named: n for n, named in enumerate(distinct)}
+        found.append((low, np.array([place[named] for named in names], dtype=np.int64), distinct))
+    return found
+
+
+def _groups(counted: Cases, measure: str) -> list[tuple[pd.DataFrame, list[list[tuple]]]]:
+    """Per breakdown column, the cases a measure counts per year, breakdown number and group
+    places (_canonical), merged where the places are the same and in the order the table is
+    written (g in _copy's SQL: fiscal_year, number, g0 …, cases), and each group column's names
+    by place."""
     skip, counted_as, _ = MEASURES[measure]
     combinations = [
         [cases.CASE_COLUMNS.index(name) for name in ("fiscal_year", column, *counted_as)]
         for column in DIMENSIONS.values()
     ]
-    frames = {}
-    for column, (values, counts) in zip(
-        DIMENSIONS.values(),
-        count_by(counted.table, combinations, *counted.ranges, skip),
-        strict=True,
-    ):
-        names = ("fiscal_year", "number", *counted_as)
-        frames[column] = pd.DataFrame(dict(zip(names, values, strict=True)))
-        frames[column]["cases"] = counts
-    return frames
+    canonical = _canonical(counted, measure)
+    found = []
+    for values, counts in count_by(counted.table, combinations, *counted.ranges, skip):
+        parts = values[:2] + [
+            places[g - low] for (low, places, _), g in zip(canonical, values[2:], strict=True)
+        ]
+        sizes = [int(part.max(initial=0)) + 1 for part in parts]
+        key = np.zeros(len(counts), dtype=np.int64)
+        for part, size in zip(parts, sizes, strict=True):
+            key = key * size + part
+        merged, where = np.unique(key, return_inverse=True)
+        frame = {
+            "cases": np.bincount(where, weights=counts, minlength=len(merged)).astype(np.int64)
+        }
+        labels = ["fiscal_year", "number", *(f"g{n}" for n in range(len(canonical)))]
+        for label, size in reversed(list(zip(labels, sizes, strict=True))):
+            merged, frame[label] = np.divmod(merged, size)
+        columns = [*labels, "cases"]
+        found.append((pd.DataFrame({c: frame[c] for c in columns}), [d for _, _, d in canonical]))
+    return found
 
 
 def _copy(
     con: duckdb.DuckDBPyConnection,
     groups: pd.DataFrame,
+    names: list[list[tuple]],
     measure: str,
     dimension: str,
     release: str,
     target: Path,
 ) -> int:
-    """One table written as CSV to `target`, rows in the order of (year, code, groups); empty
-    text is written as an empty field (DuckDB would quote it), as Python's csv module writes it."""
+    """One table written as CSV to `target`, rows in the order of (year, code, groups' names: the
+    order of their numbers); empty text is written as an empty field (DuckDB would quote it), as
+    Python's csv module writes it."""
     column = DIMENSIONS[dimension]
-    named = MEASURES[measure][2]
-    labels = tables.GROUPS[measure]
-    con.register(f"g_{measure}_{column}", groups)
-    labelled = [f"nullif(t.g{n}, '') AS {label}" for n, label in enumerate(labels, start=1)]
+    view = f"g_{measure}_{column}"
+    con.register(view, groups)
+    joins = []
+    for n, distinct in enumerate(names):
+        parts = [f"p{part}" for part in range(NAME_PARTS)]
+        frame = pd.DataFrame.from_records(
+            [(place, *named) for place, named in enumerate(distinct)], columns=("id", *parts)
+        )
+        con.register(f"{view}_{n}", frame)
+        joins.append(f"JOIN {view}_{n} q{n} ON q{n}.id = g.g{n}")
+    labelled = [
+        f"nullif(q{n}.p{part}, '') AS {label}"
+        for (n, part), label in zip(MEASURES[measure][2], tables.GROUPS[measure], strict=True)
+    ]
+    order = ", ".join(f"g.g{n}" for n in range(len(names)))
     (written,) = con.execute(
         f"""COPY (
-            WITH g AS (SELECT * FROM g_{measure}_{column}), named AS (
-                SELECT g.fiscal_year AS fy, n.code AS c, n.name, g.cases, {named}
-                    JOIN names_{column} n ON n.id = g.number
-            ), t AS (
-                SELECT fy, c, any_value(name) AS name, g1, g2, g3, sum(cases) AS cases
-                FROM named GROUP BY fy, c, g1, g2, g3
-            )
-            SELECT {quoted(release)} AS release, fy AS fiscal_year,
-                nullif(c, '') AS {dimension}_code, name AS {dimension}, {", ".join(labelled)},
-                cases
-            FROM t ORDER BY fy, c, g1, g2, g3
+            SELECT {quoted(release)} AS release, g.fiscal_year,
+                nullif(n.code, '') AS {dimension}_code, n.name AS {dimension},
+                {", ".join(labelled)}, g.cases
+            FROM {view} g JOIN names_{column} n ON n.id = g.number {" ".join(joins)}
+            ORDER BY g.fiscal_year, g.number, {order}
         ) TO {quoted(str(target))} (HEADER, DELIMITER ',')"""
     ).fetchone()
-    con.unregister(f"g_{measure}_{column}")
+    for name in [view, *(f"{view}_{n}" for n in range(len(names)))]:
+        con.unregister(name)
     return written
 
 
@@ -155,9 +196,10 @@ def tables_as_csv(
 
     def one(measure: str) -> list[tables.Output]:
         written = []
-        for dimension, groups in zip(DIMENSIONS, _groups(counted, measure).values(), strict=True):
+        for dimension, (groups, names) in zip(DIMENSIONS, _groups(counted, measure), strict=True):
             name = f"{measure}_by_{dimension}"
-            rows = _copy(con.cursor(), groups, measure, dimension, release, workdir / f"{name}.csv")
+            target = workdir / f"{name}.csv"
+            rows = _copy(con.cursor(), groups, names, measure, dimension, release, target)
             written.append(
                 tables.breakdown_output(name, (workdir / f"{name}.csv").read_bytes(), rows)
             )
