@@ -50,7 +50,8 @@ PARSE_CHILD = """
 import sys, time
 from pathlib import Path
 from bot.data.importers.eoir import aggregate, passes
-from bot.data.importers.eoir.reading import LongCodes, read_table
+from bot.data.importers.eoir.exact import LongCodes
+from bot.data.importers.eoir.reading import read_table
 from bot.data.importers.eoir.release import open_release, source_table
 started = time.perf_counter()
 with open_release(sys.argv[1], Path(sys.argv[1]), print) as release:

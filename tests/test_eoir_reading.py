@@ -17,9 +17,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from bot.data.importers.eoir import cases, codes, counting, reading, scan
+from bot.data.importers.eoir import cases, codes, counting, endings, reading, scan
+from bot.data.importers.eoir.exact import LongCodes, slow_value
 from bot.data.importers.eoir.importer import run_eoir_import
-from bot.data.importers.eoir.reading import LongCodes, Rows, slow_value
+from bot.data.importers.eoir.reading import Rows
 from tests.fixtures.eoir.synthetic import generate, write_folder
 
 KINDS = (scan.ID, scan.CODE, scan.DATE, scan.CODE, scan.ID)  # the slots read, in order
@@ -121,7 +122,7 @@ def test_day_numbers_and_fiscal_years_agree_with_the_calendar():
         day = date(1, 1, 1) + timedelta(days=rng.randrange(3_650_000))
         number = (day - date(1900, 1, 1)).days
         assert scan.day_number(day.year, day.month, day.day) == number
-        assert cases.fiscal_year(number) == day.year + (day.month >= 10)
+        assert endings.fiscal_year(number) == day.year + (day.month >= 10)
 
 
 @pytest.mark.parametrize("packed", [True, False])
@@ -177,19 +178,19 @@ def test_an_application_on_a_proceeding_two_cases_end_counts_for_both():
         np.array([day + 77, day + 77, day + 78], dtype=np.int64),
         np.zeros((3, cases.PLACE_CODES), dtype=np.int32),
     )
-    endings = first.endings()
-    endings.add_applications(
+    found = endings.Endings(first)
+    found.add_applications(
         np.array([77, 78], dtype=np.int64),
         np.array([1, -1], dtype=np.int64),
         np.array([5, 9], dtype=np.int64),
         np.array([4, 6], dtype=np.int32),
     )
-    by_case = {int(k): s for s, k in enumerate(endings.keys.tolist()) if k != cases.EMPTY}
-    assert [endings.best_code[by_case[c]] for c in (1, 2, 3)] == [4, 4, 6]
-    assert [endings.first_filed[by_case[c]] for c in (1, 2, 3)] == [
+    by_case = {int(k): s for s, k in enumerate(found.keys.tolist()) if k != cases.EMPTY}
+    assert [found.best_code[by_case[c]] for c in (1, 2, 3)] == [4, 4, 6]
+    assert [found.first_filed[by_case[c]] for c in (1, 2, 3)] == [
         77,
-        cases.NO_RANK,
-        cases.NO_RANK,
+        endings.NO_RANK,
+        endings.NO_RANK,
     ]
 
 

@@ -1,9 +1,9 @@
 """Per-year aggregates of an EOIR release: each core table read once and reduced as it is read,
-then the counted cases handed to DuckDB, which counts and writes the breakdown tables.
+then the counted cases counted per group and written as the breakdown tables.
 
 Proceedings become one entry per case, its first counted completion (cases.py); once they are
 all read, the asylum applications fill in each case's best decision on that completion and its
-first asylum filing. Rows of the wrong width are counted as they are read, never dropped
+first asylum filing (endings.py). Rows of the wrong width are counted as they are read, never dropped
 silently (reading.py). Memory stays bounded: a few chunks of rows at a time, and arrays per case
 (rules: rules.py and passes.py; prose: docs/eoir-case-data.md).
 """
@@ -18,10 +18,12 @@ import duckdb
 import numpy as np
 
 from bot.data.importers.common import ImportFailed
-from bot.data.importers.eoir import breakdowns, cases, decode, rules, tables
-from bot.data.importers.eoir.cases import Endings, FirstCompletions
+from bot.data.importers.eoir import breakdowns, cases, decode, endings, rules, tables
+from bot.data.importers.eoir.cases import FirstCompletions
 from bot.data.importers.eoir.codes import MOST_CODES, CodeColumn
 from bot.data.importers.eoir.decode import ApplicationFacts, ProceedingFacts, TableCodes
+from bot.data.importers.eoir.endings import Endings
+from bot.data.importers.eoir.exact import LongCodes
 from bot.data.importers.eoir.lookups import Lookups
 from bot.data.importers.eoir.passes import (
     APPL_CODE,
@@ -34,7 +36,7 @@ from bot.data.importers.eoir.passes import (
     application_rows,
     proceeding_rows,
 )
-from bot.data.importers.eoir.reading import LongCodes, Rows, Shapes, read_table
+from bot.data.importers.eoir.reading import Rows, Shapes, read_table
 from bot.data.importers.eoir.release import SourceTable
 
 PROCEEDINGS = "B_TblProceeding"
@@ -100,7 +102,7 @@ def read_proceedings(
     shapes = read_table(table, PROCEEDING_FIELDS, consume, report, long_codes)
     if codes.changed:
         return read_proceedings(table, lookups, report, "latin-1")
-    return first.endings(), codes, shapes, tally
+    return Endings(first), codes, shapes, tally
 
 
 def read_applications(
@@ -151,7 +153,7 @@ def _outcomes(
     numbering = CodeColumn(packed=False)
     as_column = outcomes.reshape(-1, 1)
     numbering.number(as_column, 0, len(outcomes))
-    table[:, cases.OID] = as_column[:, 0]
+    table[:, endings.OID] = as_column[:, 0]
     rows = []
     for oid, key in enumerate(numbering.keys_in_order().tolist()):
         case_type = rules.CASE_TYPES[key >> 42]

@@ -18,16 +18,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from bot.data.importers.eoir import cases, decode, rules, tables
+from bot.data.importers.eoir import decode, endings, rules, tables
 from bot.data.importers.eoir.counting import column_ranges, count_by
 
 DIMENSIONS = {"nationality": "nat", "court": "court", "custody": "custody"}
 MEASURES = {
     # measure: (the cases it skips: a column and its value, the columns they are counted by,
     # where each of the table's group labels (tables.GROUPS) comes from: (column, name part))
-    "asylum_decisions": ((cases.PRIORITY, -1), ("priority", "code"), ((0, 0), (1, 0))),
+    "asylum_decisions": ((endings.PRIORITY, -1), ("priority", "code"), ((0, 0), (1, 0))),
     "completions": ((-1, 0), ("oid",), ((0, 0), (0, 1), (0, 2))),
-    "asylum_filers": ((cases.MERITS, cases.NOT_FILED), ("merits", "oid"), ((0, 0), (1, 0))),
+    "asylum_filers": ((endings.MERITS, endings.NOT_FILED), ("merits", "oid"), ((0, 0), (1, 0))),
 }
 NAME_PARTS = 3  # a group column's number names up to three things (outcome, field, code)
 NO_MERITS = "no merits decision"
@@ -40,7 +40,7 @@ def quoted(text: str) -> str:
 
 @dataclass
 class Cases:
-    """The counted cases: one row per case in `table` (cases.CASE_COLUMNS: fiscal year, the
+    """The counted cases: one row per case in `table` (endings.CASE_COLUMNS: fiscal year, the
     numbers of its nationality, court and custody codes (`names`), of its outcome (outcome_map)
     and asylum decision code (decision_codes), its decision's priority, its merits), and the
     small tables naming those numbers."""
@@ -51,7 +51,7 @@ class Cases:
     decision_codes: list[str]
 
     def column(self, name: str) -> np.ndarray:
-        return self.table[:, cases.CASE_COLUMNS.index(name)]
+        return self.table[:, endings.CASE_COLUMNS.index(name)]
 
     @functools.cached_property
     def ranges(self) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +103,7 @@ def _canonical(counted: Cases, measure: str) -> list[tuple[int, np.ndarray, list
     lows, highs = counted.ranges
     found = []
     for name in MEASURES[measure][1]:
-        index = cases.CASE_COLUMNS.index(name)
+        index = endings.CASE_COLUMNS.index(name)
         low, high = int(lows[index]), int(highs[index])
         naming = _names_of(counted, measure, name)
         names = [naming(n) + ("",) * (NAME_PARTS - len(naming(n))) for n in range(low, high + 1)]
@@ -120,7 +120,7 @@ def _groups(counted: Cases, measure: str) -> list[tuple[pd.DataFrame, list[list[
     by place."""
     skip, counted_as, _ = MEASURES[measure]
     combinations = [
-        [cases.CASE_COLUMNS.index(name) for name in ("fiscal_year", column, *counted_as)]
+        [endings.CASE_COLUMNS.index(name) for name in ("fiscal_year", column, *counted_as)]
         for column in DIMENSIONS.values()
     ]
     canonical = _canonical(counted, measure)

@@ -6,17 +6,15 @@ The release writes tab-delimited rows with no quoting; some have a field too man
 ("shifted rows"): a row with one field more than the header is LONG, fewer SHORT, more than one
 more is refused and listed by its line number (the header is line 1), and an empty line or a
 line of spaces only is BLANK. NUL bytes are counted. Fields the compiled scan could not read
-with certainty are read here, exactly, in Python (`read_slow`); such fields are rare.
+with certainty are read again exactly (`read_slow`, exact.py); such fields are rare.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from queue import SimpleQueue
 from typing import BinaryIO
 
@@ -24,6 +22,7 @@ import numpy as np
 
 from bot.data.importers.common import ImportFailed
 from bot.data.importers.eoir import scan
+from bot.data.importers.eoir.exact import LongCodes, slow_value
 from bot.data.importers.eoir.release import Progress, SourceTable
 
 LONG, SHORT, BLANK = "long", "short", "blank"
@@ -31,9 +30,6 @@ SHOWN_REFUSED = 20
 CHUNK_BYTES = 16 * 1024 * 1024
 SPLIT_SEARCH = 1 << 16  # how far from a chunk's middle a newline is looked for
 AHEAD = 2  # chunks scanned ahead of the one being reduced
-INTEGER = re.compile(rb" *[+-]?[0-9]+ *")
-ISO_DATE = re.compile(rb"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DAY_ZERO = date(1900, 1, 1)
 Consume = Callable[["Rows"], None]
 
 
@@ -98,20 +94,6 @@ class Rows:
         return Rows(
             self.values[:count], self.fields[:count], self.slow[:count], self.starts[:count], self
         )
-
-
-class LongCodes:
-    """Codes too long to pack, numbered by reading.py with negative keys (codes.code_bytes)."""
-
-    def __init__(self) -> None:
-        self.keys: dict[bytes, int] = {}
-        self.texts: dict[int, bytes] = {}
-
-    def key(self, text: bytes) -> int:
-        if text not in self.keys:
-            self.keys[text] = -1 - len(self.keys)
-            self.texts[self.keys[text]] = text
-        return self.keys[text]
 
 
 def columns_of(header: bytes) -> tuple[str, ...]:
@@ -304,34 +286,3 @@ def read_slow(rows: Rows, slot_of: np.ndarray, kinds: np.ndarray, long_codes: Lo
         for slot, kind in enumerate(kinds.tolist()):
             if flags >> slot & 1:
                 rows.values[row, slot] = slow_value(cells[column_of[slot]], kind, long_codes)
-
-
-def slow_value(text: bytes, kind: int, long_codes: LongCodes) -> int:
-    """A field the scan could not read with certainty, read exactly."""
-    if kind == scan.CODE:
-        return long_codes.key(text)
-    if kind == scan.ID:
-        if not INTEGER.fullmatch(text):
-            return scan.UNREADABLE
-        number = int(text)
-        return number if -(2**61) < number < 2**63 else scan.UNREADABLE
-    return _day(text)
-
-
-def _day(text: bytes) -> int:
-    """A completion date: YYYY-MM-DD in its first ten characters (as written or once spaces
-    are trimmed), or a first word M/D/YYYY; spaces only: BLANK_TEXT."""
-    trimmed = text.strip(b" ")
-    if not trimmed:
-        return scan.BLANK_TEXT
-    for first_ten in (text[:10], trimmed[:10]):
-        if ISO_DATE.fullmatch(first_ten):
-            try:
-                return (date(*map(int, first_ten.split(b"-"))) - DAY_ZERO).days
-            except ValueError:
-                pass
-    try:
-        written = trimmed.split(b" ", 1)[0].decode("ascii")
-        return (datetime.strptime(written, "%m/%d/%Y").date() - DAY_ZERO).days
-    except (UnicodeDecodeError, ValueError):
-        return scan.UNREADABLE
