@@ -131,6 +131,7 @@ def main() -> None:
         root = Path(folder)
         started = time.perf_counter()
         release = generate(root, applications)
+        os.sync()  # the import reads files already on disk, not while they are written out
         files = sorted((release / "EOIR Case Data").iterdir())
         size = sum(p.stat().st_size for p in files)
         rows = applications + applications * 5 // 6

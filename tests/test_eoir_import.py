@@ -343,3 +343,38 @@ def test_a_damaged_zip_member_is_a_failure_the_cli_reports(release, tmp_path):
     archive.write_bytes(bytes(damaged))
     with pytest.raises(FAILURES):
         run_eoir_import(str(archive), tmp_path, lambda _: None)
+
+
+def test_applications_are_read_again_too_when_the_table_turns_out_latin1(
+    release, tmp_path, monkeypatch
+):
+    """As for the proceedings: 'ASYL' + a UTF-8 no-break space is an asylum application read as
+    UTF-8, not as Latin-1; a code that is not UTF-8 in a later chunk decides."""
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 4096)
+    files, _ = release
+    rows = files["EOIR Case Data/tbl_Court_Appln.csv"].split(b"\r\n")
+    header = rows[0].split(b"\t")
+    code, decision = header.index(b"APPL_CODE"), header.index(b"APPL_DEC")
+    first = next(  # a denial: the only asylum application of its case
+        n
+        for n, row in enumerate(rows[1:], start=1)
+        if len(cells := row.split(b"\t")) == len(header)
+        and (cells[code], cells[decision]) == (b"ASYL", b"D")
+    )
+    rows[first] = rows[first].replace(b"\tASYL\t", b"\tASYL\xc2\xa0\t")
+    undecided = dict(files, **{"EOIR Case Data/tbl_Court_Appln.csv": b"\r\n".join(rows)})
+    last = max(n for n, row in enumerate(rows) if b"\t42B\t" in row)
+    rows[last] = rows[last].replace(b"\t42B\t", b"\t42B\xc9\t")
+    changed = dict(files, **{"EOIR Case Data/tbl_Court_Appln.csv": b"\r\n".join(rows)})
+    reads = []
+    monkeypatch.setattr(aggregate, "read_table", lambda *a: reads.append(a[0].name) or read(*a))
+    totals = {}
+    for name, release_files in (("utf-8", undecided), ("latin-1", changed)):
+        data = tmp_path / name
+        data.mkdir()
+        folder = write_folder(release_files, tmp_path / f"{name}-2026-04-01")
+        run_eoir_import(str(folder), data, lambda _: None)
+        found = tally(data / "eoir_asylum_decisions_by_court.csv.gz", "court", ())
+        totals[name] = sum(found.values())
+    assert totals["utf-8"] == totals["latin-1"] + 1
+    assert reads.count("tbl_Court_Appln") == 3
