@@ -127,7 +127,7 @@ class FirstCompletions:
         """Into a direct table of `direct` slots, or (0) a hashed one twice the cases."""
         keys, orders, codes, count = self.keys, self.orders, self.codes, self.count
         if direct and self.shift == 0:  # direct to direct: every case keeps its slot
-            self._allocate(max(direct, 2 * len(keys)), direct=True)
+            self._allocate(max(direct, min(4 * len(keys), DIRECT_FLOOR)), direct=True)
             self.keys[: len(keys)], self.orders[: len(keys)], self.codes[: len(keys)] = (
                 keys, orders, codes,
             )  # fmt: skip

@@ -181,10 +181,13 @@ class _Reader:
             yield buffer[:cut]
 
     def _chunk_buffer(self, size: int) -> np.ndarray:
+        """A spare buffer if one is large enough. New ones have room for the usual tail (less
+        than SPLIT_SEARCH bytes), so that they can be used again whatever the next tail is:
+        fresh memory is paid for in page faults as the file is read into it."""
         while not self.spare_chunks.empty():
             if len(buffer := self.spare_chunks.get()) >= size:
                 return buffer
-        return np.empty(size, dtype=np.uint8)
+        return np.empty(max(size, CHUNK_BYTES + SPLIT_SEARCH + 1 + scan.WORD), dtype=np.uint8)
 
     def scan(self, chunk: np.ndarray, start: int, end: int) -> tuple[Rows, int]:
         """The lines of chunk[start:end] scanned into reused arrays (run on a worker thread);
