@@ -285,6 +285,22 @@ def test_without_a_date_in_its_name_the_release_is_dated_by_its_files(release, t
     assert any(line.strip().startswith("B_TblProceeding:") and "MB read" in line for line in lines)
 
 
+def cases_in_both(
+    undecided: dict, changed: dict, measure: str, tmp_path: Path, monkeypatch
+) -> tuple[dict[str, int], list[str]]:
+    """Both releases imported: the cases the measure counts in each, and the tables read."""
+    reads: list[str] = []
+    monkeypatch.setattr(aggregate, "read_table", lambda *a: reads.append(a[0].name) or read(*a))
+    totals = {}
+    for name, release_files in (("utf-8", undecided), ("latin-1", changed)):
+        data = tmp_path / name
+        data.mkdir()
+        folder = write_folder(release_files, tmp_path / f"{name}-2026-04-01")
+        run_eoir_import(str(folder), data, lambda _: None)
+        totals[name] = sum(tally(data / f"eoir_{measure}_by_court.csv.gz", "court", ()).values())
+    return totals, reads
+
+
 def test_a_latin1_byte_after_codes_taken_as_utf8_makes_the_table_be_read_again(
     release, tmp_path, monkeypatch
 ):
@@ -309,15 +325,7 @@ def test_a_latin1_byte_after_codes_taken_as_utf8_makes_the_table_be_read_again(
     last = max(n for n, row in enumerate(rows) if b"\tMX\t" in row)
     rows[last] = rows[last].replace(b"\tMX\t", b"\tMX\xc9\t")  # far past the first chunk
     changed = dict(files, **{"EOIR Case Data/B_TblProceeding.csv": b"\r\n".join(rows)})
-    reads = []
-    monkeypatch.setattr(aggregate, "read_table", lambda *a: reads.append(a[0].name) or read(*a))
-    totals = {}
-    for name, release_files in (("utf-8", undecided), ("latin-1", changed)):
-        data = tmp_path / name
-        data.mkdir()
-        folder = write_folder(release_files, tmp_path / f"{name}-2026-04-01")
-        run_eoir_import(str(folder), data, lambda _: None)
-        totals[name] = sum(tally(data / "eoir_completions_by_court.csv.gz", "court", ()).values())
+    totals, reads = cases_in_both(undecided, changed, "completions", tmp_path, monkeypatch)
     assert totals["utf-8"] == totals["latin-1"] + 1
     assert reads.count("B_TblProceeding") == 3  # once as UTF-8, twice for the Latin-1 one
 
@@ -366,15 +374,6 @@ def test_applications_are_read_again_too_when_the_table_turns_out_latin1(
     last = max(n for n, row in enumerate(rows) if b"\t42B\t" in row)
     rows[last] = rows[last].replace(b"\t42B\t", b"\t42B\xc9\t")
     changed = dict(files, **{"EOIR Case Data/tbl_Court_Appln.csv": b"\r\n".join(rows)})
-    reads = []
-    monkeypatch.setattr(aggregate, "read_table", lambda *a: reads.append(a[0].name) or read(*a))
-    totals = {}
-    for name, release_files in (("utf-8", undecided), ("latin-1", changed)):
-        data = tmp_path / name
-        data.mkdir()
-        folder = write_folder(release_files, tmp_path / f"{name}-2026-04-01")
-        run_eoir_import(str(folder), data, lambda _: None)
-        found = tally(data / "eoir_asylum_decisions_by_court.csv.gz", "court", ())
-        totals[name] = sum(found.values())
+    totals, reads = cases_in_both(undecided, changed, "asylum_decisions", tmp_path, monkeypatch)
     assert totals["utf-8"] == totals["latin-1"] + 1
     assert reads.count("tbl_Court_Appln") == 3
