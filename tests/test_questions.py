@@ -56,6 +56,7 @@ ANSWERED = [
     ("immigration court backlog latest", "backlog", {"year": 2024}, 3_884_956),
     ("trac backlog 2024", "trac-backlog", {"year": 2024}, 3_716_106),
     ("new cases in immigration court 2024", "court-receipts", {"year": 2024}, 1_783_915),
+    ("new court cases 2024", "court-receipts", {"year": 2024}, 1_783_915),  # "court": this bot's
     ("immigration court completions 2023", "court-completions", {"year": 2023}, 526_648),
     ("motions to reopen 2025", "motions-to-reopen", {"year": 2025}, 54_329),
     ("motions to recalendar 2024", "motions-to-recalendar", {"year": 2024}, 13_001),
