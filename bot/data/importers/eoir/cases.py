@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from bot.data.importers.eoir.codes import EMPTY, MIXER
+from bot.data.importers.eoir.codes import EMPTY, hash_shift, slot_for
 
 ORDER_FACTOR = 10**10  # ids below it are counted; day numbers times it plus an id fit an int64
 DAY_OFFSET = 700_000  # day numbers from 0001-01-01 on are positive once shifted
@@ -21,20 +21,6 @@ DIRECT_FLOOR = 1 << 22  # a direct table may have this many slots whatever the n
 DIRECT_SPREAD = 4  # or this many per case
 PLACE_CODES = 6  # case type, DEC_CODE, OTHER_COMP, NAT, BASE_CITY_CODE, CUSTODY (numbered)
 CODE_TYPE = np.int16  # a code's number, kept per case (codes.MOST_CODES per column at most)
-
-
-@njit(cache=True, nogil=True)
-def slot_for(keys: np.ndarray, key: int, shift: int) -> int:
-    """The slot holding `key`, or the empty one where it would go. shift 0: the table is
-    direct (the key is its slot; the caller made room); else hashed (Fibonacci hashing: the top
-    bits of key * MIXER, `shift` = 64 - log2(slots); then linear probing)."""
-    if shift == 0:
-        return key
-    mask = keys.shape[0] - 1
-    place = ((key * MIXER) >> shift) & mask
-    while keys[place] != key and keys[place] != EMPTY:
-        place = (place + 1) & mask
-    return place
 
 
 @njit(cache=True, nogil=True)
@@ -59,7 +45,7 @@ def hashed_size(entries: int) -> int:
 
 
 def shift_of(size: int, direct: bool) -> int:
-    return 0 if direct else 65 - size.bit_length()
+    return 0 if direct else hash_shift(size)
 
 
 @njit(cache=True, nogil=True)

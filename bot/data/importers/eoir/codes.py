@@ -21,6 +21,26 @@ MIXER = -7_046_029_254_386_353_131  # 0x9E3779B97F4A7C15 as a signed int64 (Fibo
 
 
 @njit(cache=True, nogil=True)
+def slot_for(keys: np.ndarray, key: int, shift: int) -> int:
+    """The slot holding `key`, or the empty one where it would go, in any of the import's
+    open-addressing tables (`keys`, EMPTY where free). shift 0: the table is direct (the key is
+    its slot; the caller made room); else hashed (Fibonacci hashing: the top bits of
+    key * MIXER, `shift` = 64 - log2(slots); then linear probing)."""
+    if shift == 0:
+        return key
+    mask = keys.shape[0] - 1
+    place = ((key * MIXER) >> shift) & mask
+    while keys[place] != key and keys[place] != EMPTY:
+        place = (place + 1) & mask
+    return place
+
+
+def hash_shift(slots: int) -> int:
+    """slot_for's shift for a hashed table of `slots` (a power of two) slots."""
+    return 65 - slots.bit_length()
+
+
+@njit(cache=True, nogil=True)
 def _number_column(
     keys: np.ndarray,
     numbers: np.ndarray,
@@ -31,12 +51,12 @@ def _number_column(
     rows: int,
     start: int,
     limit: int,
+    shift: int,
 ) -> int:
     """Replaces values[row, slot] (a packed code) by its number from row `start` on, adding
     new codes to the table and to `found` (keys in order of number). Stops before a new code
     would take the table past `limit` codes; returns the row it stopped at. Codes of up to
     SHORT_BYTES bytes, most of the release's, are looked up in `short` first, by their bytes."""
-    mask = keys.shape[0] - 1
     count = found[0]
     for row in range(start, rows):
         key = values[row, slot]
@@ -47,9 +67,7 @@ def _number_column(
             if short[direct] >= 0:
                 values[row, slot] = short[direct]
                 continue
-        place = ((key ^ (key >> 29)) * MIXER >> 32) & mask
-        while keys[place] != key and keys[place] != EMPTY:
-            place = (place + 1) & mask
+        place = slot_for(keys, key, shift)
         if keys[place] == EMPTY:
             if count >= limit:
                 found[0] = count
@@ -93,6 +111,7 @@ class CodeColumn:
                 rows,
                 row,
                 self.keys.shape[0] // 2,
+                hash_shift(self.keys.shape[0]),
             )
         ) < rows:
             self._grow()
@@ -110,8 +129,9 @@ class CodeColumn:
         self.short[:] = -1  # refilled as the codes are added again
         again = keys.reshape(-1, 1).copy()
         _number_column(
-            self.keys, self.numbers, self.found, self.short, again, 0, len(keys), 0, capacity // 2
-        )
+            self.keys, self.numbers, self.found, self.short, again, 0, len(keys), 0,
+            capacity // 2, hash_shift(capacity),
+        )  # fmt: skip
 
 
 def code_bytes(key: int, long_codes: dict[int, bytes]) -> bytes:

@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 from bot.data.importers.common import ImportFailed
-from bot.data.importers.eoir.codes import EMPTY, MIXER
+from bot.data.importers.eoir.codes import EMPTY, slot_for
 
 DENSE_KEYS = 1 << 23  # 64 MB of counts at most
 
@@ -26,9 +26,7 @@ def _count(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     distinct = 0
     shift = 64 - bits  # Fibonacci hashing: the top `bits` bits of key * MIXER
     for key in keys:
-        place = ((key * MIXER) >> shift) & (size - 1)
-        while table[place] != key and table[place] != EMPTY:
-            place = (place + 1) & (size - 1)
+        place = slot_for(table, key, shift)
         if table[place] == EMPTY:
             table[place] = key
             distinct += 1
@@ -42,9 +40,7 @@ def _count(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             shift = 64 - bits
             for i in range(old_table.shape[0]):
                 if old_table[i] != EMPTY:
-                    place = ((old_table[i] * MIXER) >> shift) & (size - 1)
-                    while table[place] != EMPTY:
-                        place = (place + 1) & (size - 1)
+                    place = slot_for(table, old_table[i], shift)
                     table[place] = old_table[i]
                     counts[place] = old_counts[i]
     used = table != EMPTY

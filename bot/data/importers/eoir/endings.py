@@ -22,9 +22,8 @@ from bot.data.importers.eoir.cases import (
     found_at,
     hashed_size,
     shift_of,
-    slot_for,
 )
-from bot.data.importers.eoir.codes import EMPTY
+from bot.data.importers.eoir.codes import EMPTY, slot_for
 from bot.data.importers.eoir.scan import DAYS_1970_FROM_1900
 
 NO_RANK = np.iinfo(np.int64).max
