@@ -107,8 +107,9 @@ def read_proceedings(
 
 def read_applications(
     table: SourceTable, lookups: Lookups, endings: Endings, report: Report, encoding: str = "utf-8"
-) -> tuple[TableCodes, ApplicationFacts, Shapes]:
-    """Each counted case's best asylum decision and first asylum filing, from the applications."""
+) -> tuple[ApplicationFacts, Shapes]:
+    """Each counted case's best asylum decision and first asylum filing, from the applications;
+    the facts about their codes (decision codes by number) and the rows by shape."""
     long_codes = LongCodes()
     codes = TableCodes(len(APPLICATION_FIELDS) - APPL_CODE, long_codes.texts, encoding)
     facts = ApplicationFacts(lookups)
@@ -141,7 +142,7 @@ def read_applications(
     if codes.changed:
         endings.forget_applications()
         return read_applications(table, lookups, endings, report, "latin-1")
-    return codes, facts, shapes
+    return facts, shapes
 
 
 def _outcomes(
@@ -155,11 +156,12 @@ def _outcomes(
     numbering.number(as_column, 0, len(outcomes))
     table[:, endings.OID] = as_column[:, 0]
     rows = []
+    bits, part = endings.OUTCOME_BITS, (1 << endings.OUTCOME_BITS) - 1
     for oid, key in enumerate(numbering.keys_in_order().tolist()):
-        case_type = rules.CASE_TYPES[key >> 42]
+        case_type = rules.CASE_TYPES[key >> 2 * bits]
         normalised = (
-            decode.normal(decisions[key >> 21 & (1 << 21) - 1]),
-            decode.normal(others[key & (1 << 21) - 1]),
+            decode.normal(decisions[key >> bits & part]),
+            decode.normal(others[key & part]),
         )
         rows.append((oid, case_type, *decode.completion(case_type, *normalised, lookups)))
     return rows
@@ -215,9 +217,7 @@ def compute(
         proceedings, lookups, report
     )
     counts.unreadable_dates, counts.unreadable_ids = int(tally[BAD_DATE]), int(tally[BAD_ID])
-    application_codes, facts, counts.shapes[APPLICATIONS] = read_applications(
-        applications, lookups, endings, report
-    )
+    facts, counts.shapes[APPLICATIONS] = read_applications(applications, lookups, endings, report)
     counted = counted_cases(endings, codes, facts, lookups)
     del endings
     counts.undecoded = breakdowns.undecoded(counted)

@@ -33,17 +33,17 @@ NO_RANK = np.iinfo(np.int64).max
 CASE_COLUMNS = ("fiscal_year", "nat", "court", "custody", "oid", "code", "priority", "merits")
 FISCAL_YEAR, NAT, COURT, CUSTODY, OID, CODE, PRIORITY, MERITS = range(len(CASE_COLUMNS))
 NOT_FILED = -2
+OUTCOME_BITS = 21  # Endings.columns' outcomes: case type, DEC_CODE, OTHER_COMP, 21 bits each
 
 
 @njit(cache=True, nogil=True)
-def _largest_proceeding(keys: np.ndarray, orders: np.ndarray) -> tuple[int, int]:
-    """(the largest counted proceeding id, how many cases) among the table's cases."""
-    largest, cases = 0, 0
+def _largest_proceeding(keys: np.ndarray, orders: np.ndarray) -> int:
+    """The largest counted proceeding id among the table's cases."""
+    largest = 0
     for slot in range(keys.shape[0]):
         if keys[slot] != EMPTY:
             largest = max(largest, orders[slot] % ORDER_FACTOR)
-            cases += 1
-    return largest, cases
+    return largest
 
 
 @njit(cache=True, nogil=True)
@@ -80,8 +80,8 @@ class Endings:
         self.keys, self.orders, self.codes, self.shift = (
             first.keys, first.orders, first.codes, first.shift,
         )  # fmt: skip
-        largest, self.count = _largest_proceeding(self.keys, self.orders)
-        direct = direct_size(largest, self.count)
+        self.count = int(first.count[0])
+        direct = direct_size(_largest_proceeding(self.keys, self.orders), self.count)
         size = direct or hashed_size(self.count)
         self.proceeding_keys = np.full(size, EMPTY, dtype=np.int64)
         self.proceeding_index = np.full(size, -1, dtype=np.int32)
@@ -196,7 +196,9 @@ def _case_rows(
         table[row, COURT] = courts[codes[slot, 4]]
         table[row, CUSTODY] = custody[codes[slot, 5]]
         outcomes[row] = (
-            np.int64(codes[slot, 0]) << 42 | np.int64(codes[slot, 1]) << 21 | codes[slot, 2]
+            np.int64(codes[slot, 0]) << (2 * OUTCOME_BITS)
+            | np.int64(codes[slot, 1]) << OUTCOME_BITS
+            | codes[slot, 2]
         )
         priority = -1
         if best_rank[slot] != NO_RANK:
