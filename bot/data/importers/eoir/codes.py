@@ -4,7 +4,7 @@ scan.py packs a code into one integer; this turns those integers into numbers 0,
 column with a small open-addressing table in compiled code, so the reduction indexes arrays of
 facts about each code (its normal form, its group) instead of comparing texts. The few hundred
 distinct values are decoded to text here, in Python, once each. A code too long to pack was given
-a negative key by reading.py, which keeps its bytes (`long_codes`).
+a negative key by exact.py, which keeps its bytes (`LongCodes`).
 """
 
 from __future__ import annotations

@@ -132,9 +132,9 @@ def read_table(
         progress.advance(len(header))
         with ThreadPoolExecutor(max_workers=2) as pool:
             waiting: deque[tuple[np.ndarray, list[Future]]] = deque()
-            for chunk in reader.chunks(stream, progress):
-                parts = [pool.submit(reader.scan, chunk, *part) for part in _halves(chunk)]
-                waiting.append((chunk, parts))
+            for chunk in reader.chunks(stream, progress):  # a view of the start of a buffer
+                parts = [pool.submit(reader.scan, chunk.base, *part) for part in _halves(chunk)]
+                waiting.append((chunk.base, parts))
                 while len(waiting) > AHEAD:
                     reader.hand_on(*waiting.popleft(), consume)
             while waiting:
@@ -189,12 +189,12 @@ class _Reader:
                 return buffer
         return np.empty(max(size, CHUNK_BYTES + SPLIT_SEARCH + 1 + scan.WORD), dtype=np.uint8)
 
-    def scan(self, chunk: np.ndarray, start: int, end: int) -> tuple[Rows, int]:
-        """The lines of chunk[start:end] scanned into reused arrays (run on a worker thread);
-        the chunk's buffer has scan.WORD bytes to spare after its end."""
-        lines = scan.count_lines(chunk[start:end])
+    def scan(self, buffer: np.ndarray, start: int, end: int) -> tuple[Rows, int]:
+        """The lines of buffer[start:end] scanned into reused arrays (run on a worker thread);
+        the buffer has scan.WORD bytes to spare after the chunk's end."""
+        lines = scan.count_lines(buffer[start:end])
         rows = self._rows(lines)
-        rows.buffer, rows.end = chunk.base if chunk.base is not None else chunk, end
+        rows.buffer, rows.end = buffer, end
         found, nul_bytes = scan.scan_lines(
             rows.buffer, start, end, self.slot_of, self.kinds,
             rows.values, rows.slow, rows.fields, rows.starts,
@@ -209,7 +209,7 @@ class _Reader:
                 return rows.first(lines)
         return Rows.allocate(int(lines * 1.25) + 16, len(self.kinds)).first(lines)
 
-    def hand_on(self, chunk: np.ndarray, parts: list[Future], consume: Consume) -> None:
+    def hand_on(self, buffer: np.ndarray, parts: list[Future], consume: Consume) -> None:
         """A chunk's parts, in order: counted, their slow fields read, consumed; then their
         buffers are free again."""
         for future in parts:
@@ -221,7 +221,7 @@ class _Reader:
             consume(rows)
             self.line += len(rows.fields)
             self.spare_rows.put(rows.whole)
-        self.spare_chunks.put(chunk.base if chunk.base is not None else chunk)
+        self.spare_chunks.put(buffer)
 
 
 def _after_last_newline(buffer: np.ndarray, end: int) -> int:

@@ -7,7 +7,7 @@ import. This pass does only what the counting rules need: an id becomes an integ
 date its day number, and a code one integer holding its bytes (`pack`), so that the reduction
 compares numbers. A field the fast path cannot read with certainty (an id that is not plain
 digits, a date not written YYYY-MM-DD, a code longer than CODE_BYTES) is flagged, and
-reading.py reads it the slow, exact way. Numba compiles the loop once (cached on disk) and runs
+exact.py reads it the slow, exact way. Numba compiles the loop once (cached on disk) and runs
 it without the GIL.
 """
 
@@ -21,8 +21,8 @@ from numba.extending import intrinsic
 
 ID, DATE, CODE = 0, 1, 2  # how a column is read (its kind)
 NO_NUMBER = -(2**62)  # an empty id or date field
-UNREADABLE = NO_NUMBER + 1  # an id or date the slow path could not read (reading.py)
-BLANK_TEXT = NO_NUMBER + 2  # a date field of spaces only (reading.py)
+UNREADABLE = NO_NUMBER + 1  # an id or date the slow path could not read (exact.py)
+BLANK_TEXT = NO_NUMBER + 2  # a date field of spaces only (exact.py)
 CODE_BYTES = 7  # codes up to this long are packed whole into one non-negative int64
 TAB, NEWLINE, RETURN, SPACE = 9, 10, 13, 32
 DAYS_1970_FROM_1900 = 25_567  # 1900-01-01 is day 0 (tests compare with datetime.date)
