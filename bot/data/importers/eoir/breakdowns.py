@@ -60,24 +60,11 @@ class Cases:
 
 
 def load(con: duckdb.DuckDBPyConnection, counted: Cases) -> None:
-    """The small tables naming the cases' numbers: outcome_map, names_<column> per breakdown,
-    decision_codes, ranks (each decision rank, and -1: no merits decision)."""
-    small = {
-        "outcome_map": (("oid", "case_type", "field", "code", "outcome"), counted.outcome_map),
-        **{
-            f"names_{column}": (("id", "code", "name"), names)
-            for column, names in counted.names.items()
-        },
-        "decision_codes": (("id", "code"), list(enumerate(counted.decision_codes))),
-        "ranks": (
-            ("rank", "name"),
-            [(-1, NO_MERITS)] + [(rank, group) for group, rank in decode.PRIORITY.items()],
-        ),
-    }
-    for name, (columns, rows) in small.items():
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-        con.register("small", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM small")
+    """names_<column> per breakdown: each breakdown code's number -> its code and name (the
+    groups' names come with each table's counts, _copy)."""
+    for column, names in counted.names.items():
+        con.register("small", pd.DataFrame.from_records(names, columns=("id", "code", "name")))
+        con.execute(f"CREATE TABLE names_{column} AS SELECT * FROM small")
         con.unregister("small")
 
 

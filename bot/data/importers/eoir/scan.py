@@ -4,7 +4,7 @@ splits each line at its tabs and turns the columns the import needs into numbers
 DuckDB's reader parsed every row into text values before a query could look at them: about 5
 CPU-seconds for the benchmark's 11 million rows, all the time the issue allows for the whole
 import. This pass does only what the counting rules need: an id becomes an integer, a completion
-date its day number, and a code one integer holding its bytes (`pack`), so that the reduction
+date its day number, and a code one integer holding its bytes, so that the reduction
 compares numbers. A field the fast path cannot read with certainty (an id that is not plain
 digits, a date not written YYYY-MM-DD, a code longer than CODE_BYTES) is flagged, and
 exact.py reads it the slow, exact way. Numba compiles the loop once (cached on disk) and runs
