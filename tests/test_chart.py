@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from bot.engine.answer import Answer, Point, SourceRef
-from bot.render import chart
+from bot.render import chart, chart_axes
 from bot.render.alt_text import alt_text
 from bot.render.chart import cached_chart, render_chart
 from bot.render.chart_axes import X_LABEL_GID, Y_LABEL_GID
@@ -195,6 +195,25 @@ def test_y_ticks_are_readable_for_counts_millions_and_percentages():
     rates = y_labels(drawn(rate_answer()))
     assert rates and all(label.endswith("%") for label in rates)
     assert drawn(rate_answer()).axes[0].get_ylabel() == "Percent"
+
+
+@pytest.mark.parametrize(
+    ("ticks", "unit", "labels"),
+    [
+        (
+            [0, 250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 1_750_000],
+            "cases",
+            ["0", "0.25M", "0.50M", "0.75M", "1.00M", "1.25M", "1.50M", "1.75M"],
+        ),
+        ([0, 500_000, 1_000_000, 1_500_000], "cases", ["0", "0.5M", "1.0M", "1.5M"]),
+        ([0, 2.5, 5.0, 7.5], "cases", ["0.0", "2.5", "5.0", "7.5"]),
+        ([0, 12.5, 25.0, 37.5], "percent", ["0.0%", "12.5%", "25.0%", "37.5%"]),
+        ([0, 50_000, 100_000], "cases", ["0", "50,000", "100,000"]),
+    ],
+)
+def test_each_y_label_says_its_ticks_value(ticks, unit, labels):
+    """A 1.75M gridline labelled 1.8M put a bar of 1,783,915 above the line that named it."""
+    assert chart_axes.y_tick_labels(ticks, unit) == labels
 
 
 def test_x_labels_are_thinned_but_keep_the_highlighted_period():

@@ -66,20 +66,30 @@ def y_axis(ax: Axes, answer: Answer, slots: list[int]) -> float:
 
 
 def y_tick_labels(ticks: list[float], unit: str) -> list[str]:
-    """46% for rates; 1,234,567 up to a million; 1.5M beyond."""
+    """46% for rates; 1,234,567 up to a million; 1.5M beyond; each label the tick's value,
+    with as many decimals as the step between ticks needs (0.25M, not 0.2M)."""
     if not ticks:
         return []
     step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
     if unit in PERCENT_UNITS:
-        decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+        decimals = _decimals(step)
         return [f"{t:.{decimals}f}%" for t in ticks]
     biggest = max(abs(t) for t in ticks)
     for scale, suffix in ((1e9, "B"), (1e6, "M")):
         if biggest >= scale:
-            decimals = max(0, -math.floor(math.log10(step / scale)))
+            decimals = _decimals(step / scale)
             return ["0" if t == 0 else f"{t / scale:,.{decimals}f}{suffix}" for t in ticks]
-    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    decimals = _decimals(step)
     return [f"{t:,.{decimals}f}" for t in ticks]
+
+
+def _decimals(step: float, most: int = 6) -> int:
+    """The fewest decimals that write `step` exactly (matplotlib's steps are 1, 2, 2.5 or 5
+    times a power of ten: 0.25 needs two)."""
+    return next(
+        (d for d in range(most) if abs(round(step, d) - step) <= 1e-9 * max(abs(step), 1e-12)),
+        most,
+    )
 
 
 def x_axis(ax: Axes, points: list[Point], slots: list[int]) -> list[Text]:
